@@ -1,0 +1,123 @@
+"""Topology: a containerlab-format file (``*.clab.yml``) read as typed models.
+
+Only the parts labgrader needs are modelled; any other containerlab key is kept and ignored, so the same
+file can be handed to containerlab. A node's grading platform is the node label ``labgrader.platform``
+(containerlab passes labels through untouched), defaulting from the node kind.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Platform = Literal["frr", "cisco_ios", "huawei_vrp", "huawei_vrpv8", "linux"]
+PLATFORMS: tuple[str, ...] = ("frr", "cisco_ios", "huawei_vrp", "huawei_vrpv8", "linux")
+PLATFORM_LABEL = "labgrader.platform"
+
+# containerlab kinds whose platform is obvious when no label names it.
+_KIND_PLATFORM: dict[str, str] = {
+    "cisco_iol": "cisco_ios",
+    "cisco_csr1000v": "cisco_ios",
+    "vr-csr": "cisco_ios",
+    "huawei_vrp": "huawei_vrp",
+    "vr-huawei_vrp": "huawei_vrp",
+}
+
+
+class Node(BaseModel):
+    """One device of the topology."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = ""
+    kind: str = "linux"
+    image: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _labels_as_strings(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @property
+    def platform(self) -> str:
+        """The grading platform: the ``labgrader.platform`` label, else one implied by the kind."""
+        return self.labels.get(PLATFORM_LABEL) or _KIND_PLATFORM.get(self.kind, "linux")
+
+
+class Endpoint(BaseModel):
+    """``node:interface`` as containerlab writes it."""
+
+    node: str
+    interface: str
+
+    @classmethod
+    def parse(cls, text: str) -> Endpoint:
+        node, sep, interface = text.partition(":")
+        if not sep or not node or not interface:
+            raise ValueError(f"endpoint {text!r} is not of the form 'node:interface'")
+        return cls(node=node, interface=interface)
+
+    def __str__(self) -> str:
+        return f"{self.node}:{self.interface}"
+
+
+class Link(BaseModel):
+    """A point-to-point link between two endpoints."""
+
+    model_config = ConfigDict(extra="allow")
+
+    endpoints: tuple[Endpoint, Endpoint]
+
+    @field_validator("endpoints", mode="before")
+    @classmethod
+    def _parse_endpoints(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError(f"a link has exactly 2 endpoints, got {len(value)}")
+            return tuple(Endpoint.parse(v) if isinstance(v, str) else v for v in value)
+        return value
+
+
+class TopologyBody(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    nodes: dict[str, Node]
+    links: list[Link] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> TopologyBody:
+        for name, node in self.nodes.items():
+            node.name = name
+            if node.platform not in PLATFORMS:
+                raise ValueError(f"node {name!r}: unknown platform {node.platform!r}; "
+                                 f"known: {', '.join(PLATFORMS)}")
+        seen: set[str] = set()
+        for link in self.links:
+            for end in link.endpoints:
+                if end.node not in self.nodes:
+                    raise ValueError(f"link endpoint {end}: no node named {end.node!r}")
+                if str(end) in seen:
+                    raise ValueError(f"link endpoint {end} is used twice")
+                seen.add(str(end))
+        return self
+
+
+class Topology(BaseModel):
+    """A containerlab topology file."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    topology: TopologyBody
+
+    @property
+    def nodes(self) -> dict[str, Node]:
+        return self.topology.nodes
+
+    @property
+    def links(self) -> list[Link]:
+        return self.topology.links

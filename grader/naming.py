@@ -1,0 +1,65 @@
+"""Interface names and protocol states in one canonical spelling, shared by platforms and checks.
+
+Platforms store interface names as the device spells them in long form (``GigabitEthernet0/0/1``);
+comparisons go through ``interface_key`` so ``GE0/0/1``, ``ge0/0/1`` and ``GigabitEthernet0/0/1`` are equal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netutils.interface import canonical_interface_name
+
+
+def canonical_interface(name: str) -> str:
+    """Long form of a vendor interface name (``Gi0/1`` → ``GigabitEthernet0/1``); others unchanged."""
+    name = name.strip()
+    long_name = canonical_interface_name(name)
+    if long_name == name and name[:1].islower():
+        # netutils' abbreviations are case-sensitive; students type ``ge0/0/1`` too.
+        capitalised = canonical_interface_name(name[:1].upper() + name[1:])
+        if capitalised != name[:1].upper() + name[1:]:
+            long_name = capitalised
+    return long_name
+
+
+def interface_key(name: str) -> str:
+    """Comparison key: canonical and case-folded (``LoopBack0`` = ``Loopback0`` = ``lo0``)."""
+    return canonical_interface(name).casefold()
+
+
+def same_interface(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and interface_key(a) == interface_key(b)
+
+
+_OSPF_STATES = {
+    "full": "Full", "2way": "2-Way", "2-way": "2-Way", "init": "Init", "down": "Down", "attempt": "Attempt",
+    "exstart": "ExStart", "exchange": "Exchange", "loading": "Loading", "deleted": "Deleted",
+}
+
+
+def ospf_state(text: str) -> str:
+    """``FULL/DR``, ``Full/-``, ``Full`` → ``Full``; ``2-Way/DROther`` → ``2-Way``."""
+    head = re.split(r"[/\s]", text.strip(), maxsplit=1)[0]
+    return _OSPF_STATES.get(head.casefold(), head)
+
+
+_BGP_STATES = {s.casefold(): s for s in ("Established", "Idle", "Active", "Connect", "OpenSent", "OpenConfirm")}
+
+
+def bgp_state(text: str) -> tuple[str, int | None]:
+    """A summary's State/PfxRcd column → (state, prefixes received). A number means Established."""
+    value = text.strip()
+    if value.isdigit():
+        return "Established", int(value)
+    head = value.split("(")[0].strip()  # "Idle (Admin)" → "Idle"
+    return _BGP_STATES.get(head.casefold(), head), None
+
+
+def area_dotted(area: str) -> str:
+    """OSPF area as dotted quad: ``0`` → ``0.0.0.0``, ``0.0.0.1`` unchanged."""
+    text = area.strip()
+    if text.isdigit():
+        number = int(text)
+        return ".".join(str((number >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+    return text
