@@ -30,7 +30,10 @@ from grader.errors import ParseError, TemplateError
 
 def project_template_dir() -> Path:
     """Folder of the project's templates and index (works from a source tree and an installed wheel)."""
-    return Path(str(resources.files("grader.templates").joinpath("textfsm")))
+    try:
+        return Path(str(resources.files("grader.templates").joinpath("textfsm")))
+    except ModuleNotFoundError:  # running from a source tree: the top-level templates/ folder
+        return Path(__file__).resolve().parent.parent / "templates" / "textfsm"
 
 
 def ntc_template_dir() -> Path:
