@@ -4,8 +4,8 @@ The command is the folder name with ``_`` for spaces. Beside each ``.raw`` a ``.
 
 - ``origin``: where the output was recorded (device, software version, or the public source it came from);
 - ``parsed_sample``: the rows TextFSM must produce (keys lower-case), in order;
-- optionally ``facts``: the normalised facts the platform must make of it, as ``repr``-free plain data
-  (see ``fact_as_data``).
+- optionally ``fact`` (a fact kind such as ``routes``), ``request_args`` (e.g. ``{target: 10.0.0.1}``) and
+  ``facts``: the normalised value the platform must make of it, as plain data (see ``fact_as_data``).
 """
 
 from __future__ import annotations
@@ -53,8 +53,7 @@ def test_fixture(raw_path: Path) -> None:
     rows = parse(platform.template_platform, command, text)
     assert rows == expected["parsed_sample"]
     if "facts" in expected:
-        kind = next(k for k, spec in platform.facts.items()
-                    if isinstance(spec.command, str) and spec.command.split("{")[0].strip() == command)
-        request = FactRequest.make("node", kind, **expected.get("request_args", {}))
+        request = FactRequest.make("node", expected["fact"], **expected.get("request_args", {}))
+        assert platform.command_for(request) == command
         value, _ = platform.interpret(request, text)
         assert fact_as_data(value) == expected["facts"]
