@@ -90,6 +90,7 @@ class PingResult:
 class RunningConfig:
     text: str
     hostname: str | None = None
+    dialect: str = "cisco_ios"  # how to read its hierarchy: a hier_config platform name (cisco_ios, huawei_vrp)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""``bgp_neighbor``: a BGP peer is Established, with the expected remote AS and prefixes received."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+from typing import ClassVar
+
+from pydantic import Field
+
+from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
+from grader.model.facts import BgpNeighbor, FactValue
+from grader.model.report import CheckResult
+
+
+class BgpNeighborParams(CheckParams):
+    peer: IPv4Address = Field(description="the peer's address")
+    state: str = Field(default="Established", description="expected session state")
+    remote_as: int | None = Field(default=None, ge=1, le=4294967295, description="expected remote AS")
+    min_prefixes: int | None = Field(default=None, ge=0, description="at least this many prefixes received")
+
+
+class BgpNeighborCheck(CheckType):
+    name = "bgp_neighbor"
+    summary = "a BGP peer is Established, with the expected remote AS and at least N prefixes received"
+    Params = BgpNeighborParams
+    fact_kinds: ClassVar = ("bgp_neighbors",)
+
+    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
+        assert isinstance(params, BgpNeighborParams)
+        fact = facts[0]
+        peer: BgpNeighbor | None = next((p for p in fact.value if p.address == params.peer), None)
+        expected = params.model_dump(mode="json", exclude={"node"}, exclude_none=True)
+        who = f"{params.node}: BGP peer {params.peer}"
+        if peer is None:
+            seen = ", ".join(f"{p.address} ({p.state})" for p in fact.value) or "none"
+            return self.result(params, verdict(False), f"{who} not configured (peers: {seen})",
+                               expected=expected, observed=None, evidence=[evidence_of(fact)])
+        problems: list[str] = []
+        if peer.state.casefold() != params.state.casefold():
+            problems.append(f"is {peer.state}, expected {params.state}")
+        if params.remote_as is not None and peer.remote_as != params.remote_as:
+            problems.append(f"has remote AS {peer.remote_as}, expected {params.remote_as}")
+        if params.min_prefixes is not None and (peer.prefixes_received or 0) < params.min_prefixes:
+            problems.append(f"sent {peer.prefixes_received or 0} prefixes, expected at least {params.min_prefixes}")
+        row = as_row(peer)
+        message = f"{who} " + ("; ".join(problems) if problems else f"is {peer.state}")
+        return self.result(params, verdict(not problems), message, expected=expected, observed=row,
+                           evidence=[evidence_of(fact, [row])])

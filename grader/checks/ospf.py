@@ -1,0 +1,57 @@
+"""``ospf_neighbor``: an OSPF neighbour is in the expected state (Full by default)."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+from typing import ClassVar
+
+from pydantic import Field
+
+from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
+from grader.model.facts import FactValue, OspfNeighbor
+from grader.model.report import CheckResult
+from grader.naming import area_dotted, ospf_state, same_interface
+
+
+class OspfNeighborParams(CheckParams):
+    neighbor: IPv4Address = Field(description="the neighbour's router id or interface address")
+    state: str = Field(default="Full", description="expected state: Full, 2-Way, ...")
+    interface: str | None = Field(default=None, description="the local interface the neighbour is seen on")
+    area: str | None = Field(default=None, description="the area, 0 or 0.0.0.0 (where the platform shows it)")
+
+
+class OspfNeighborCheck(CheckType):
+    name = "ospf_neighbor"
+    summary = "an OSPF neighbour (router id or address) is Full (or another state), optionally on an interface/area"
+    Params = OspfNeighborParams
+    fact_kinds: ClassVar = ("ospf_neighbors",)
+
+    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
+        assert isinstance(params, OspfNeighborParams)
+        fact = facts[0]
+        neighbors: list[OspfNeighbor] = [n for n in fact.value
+                                         if params.neighbor in (n.router_id, n.address)]
+        expected = params.model_dump(mode="json", exclude={"node"}, exclude_none=True)
+        rows = [as_row(n) for n in neighbors]
+        evidence = [evidence_of(fact, rows)]
+        who = f"{params.node}: OSPF neighbour {params.neighbor}"
+        if not neighbors:
+            seen = ", ".join(f"{n.router_id} ({n.state})" for n in fact.value) or "none"
+            return self.result(params, verdict(False), f"{who} not found (neighbours: {seen})",
+                               expected=expected, observed=[], evidence=evidence)
+        want_state = ospf_state(params.state)
+        problems: list[str] = []
+        for neighbor in neighbors:
+            problems = []
+            if neighbor.state != want_state:
+                problems.append(f"is {neighbor.state}, expected {want_state}")
+            if params.interface and not same_interface(neighbor.interface, params.interface):
+                problems.append(f"is on {neighbor.interface}, expected {params.interface}")
+            if params.area is not None and neighbor.area is not None \
+                    and area_dotted(neighbor.area) != area_dotted(params.area):
+                problems.append(f"is in area {neighbor.area}, expected {area_dotted(params.area)}")
+            if not problems:
+                return self.result(params, verdict(True), f"{who} is {neighbor.state}", expected=expected,
+                                   observed=rows, evidence=evidence)
+        return self.result(params, verdict(False), f"{who} " + "; ".join(problems), expected=expected,
+                           observed=rows, evidence=evidence)

@@ -1,0 +1,111 @@
+"""The lab file (``labs/<id>/lab.yaml``) as typed models.
+
+A check is written flat in YAML (``type`` beside its parameters); here it is kept as ``CheckSpec`` with its raw
+parameters, and each check type validates them (``grader.checks``), so a misspelt parameter is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class Variable(BaseModel):
+    """A lab variable: a default value students/instructors may override (per-student variants)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default: Any = None
+    description: str | None = None
+
+
+class Feedback(BaseModel):
+    """What a student reads after grading: ``pass`` when the objective passed, ``fail`` (a hint) otherwise."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    pass_: str | None = Field(default=None, alias="pass")
+    fail: str | None = None
+
+
+class CheckSpec(BaseModel):
+    """One check: its type and raw parameters (validated later by the check type)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Objective(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    points: float = Field(gt=0)
+    checks: list[CheckSpec] = Field(min_length=1)
+    feedback: Feedback = Field(default_factory=Feedback)
+    hidden: bool = False
+    requires: list[str] = Field(default_factory=list)
+    wait: float = Field(default=0, ge=0, description="live mode: seconds to keep re-checking before failing")
+    partial: bool = Field(default=False, description="score the share of passing checks instead of all-or-nothing")
+
+
+class Lab(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    track: str | None = None
+    level: str | None = None
+    topology: str = Field(description="path of the containerlab topology file, relative to the lab file")
+    instructions: str = ""
+    variables: dict[str, Variable] = Field(default_factory=dict)
+    objectives: list[Objective] = Field(min_length=1)
+
+    @field_validator("variables", mode="before")
+    @classmethod
+    def _short_variables(cls, value: object) -> object:
+        """``name: value`` is short for ``name: {default: value}``."""
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, dict) and set(v) <= {"default", "description"} else {"default": v}
+                    for k, v in value.items()}
+        return value
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, value: dict[str, Variable]) -> dict[str, Variable]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise ValueError(f"variable name {name!r} is not a valid identifier")
+        return value
+
+    @model_validator(mode="after")
+    def _objective_references(self) -> Lab:
+        ids = [o.id for o in self.objectives]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate objective ids: {', '.join(duplicates)}")
+        order = {oid: n for n, oid in enumerate(ids)}
+        for objective in self.objectives:
+            for required in objective.requires:
+                if required not in order:
+                    raise ValueError(f"objective {objective.id!r} requires unknown objective {required!r}")
+                if order[required] >= order[objective.id]:
+                    raise ValueError(f"objective {objective.id!r} requires {required!r}, "
+                                     "which must come before it")
+        return self
+
+    @property
+    def max_score(self) -> float:
+        return sum(o.points for o in self.objectives)
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: var.default for name, var in self.variables.items()}
