@@ -63,16 +63,18 @@ def _table(report: GradeReport) -> Table:
 
 
 def _details(obj: ObjectiveResult) -> Group:
-    heading = Text.assemble((f"{obj.id} ", "bold"), title_of(obj), " ", _outcome(obj.outcome))
+    heading = Text.assemble((obj.id, "bold"), " · ", title_of(obj), " · ", _outcome(obj.outcome),
+                            f" {points(obj)}")
     body: list[Text] = []
     if is_redacted(obj):
         body.append(Text("details of a hidden objective are not shown", style="dim"))
     else:
         if obj.feedback:
             body.append(Text(f"hint: {one_line(obj.feedback, 300)}", style="italic"))
+        if not obj.checks and obj.message:
+            body.append(Text(one_line(obj.message, 300)))
         for line in detail_lines(obj):
-            style = "dim" if line.startswith(" ") else ""
-            body.append(Text(line, style=style))
+            body.append(Text(line, style="dim" if line.startswith(" ") else ""))
     return Group(heading, Padding(Group(*body), (0, 0, 0, 2)))
 
 
@@ -110,4 +112,4 @@ def render(report: GradeReport, *, color: bool = False) -> str:
             console.print(_details(obj))
     console.print()
     console.print(_summary(report))
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

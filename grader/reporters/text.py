@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
 from typing import Any
 
 from grader.model.report import Evidence, GradeReport, ObjectiveResult, Outcome
@@ -11,6 +11,15 @@ HIDDEN_TITLE = "hidden objective"
 MAX_ROWS = 5
 MAX_EXCERPT_LINES = 8
 MAX_CELL = 40
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_NEWLINE = re.compile(r"\r\n?")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Device text made safe to print: ANSI sequences removed, other control characters shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", _ANSI.sub("", _NEWLINE.sub("\n", text)))
 
 
 def num(value: float) -> str:
@@ -24,7 +33,7 @@ def points(obj: ObjectiveResult) -> str:
 
 def one_line(text: str | None, limit: int = 200) -> str:
     """First line of ``text``, whitespace collapsed and cut to ``limit`` characters."""
-    lines = (text or "").strip().splitlines()
+    lines = printable(text or "").strip().splitlines()
     line = " ".join(lines[0].split()) if lines else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
@@ -57,8 +66,12 @@ def duration_s(report: GradeReport) -> float:
     return max((report.finished - report.started).total_seconds(), 0.0)
 
 
+def _more(n: int, noun: str) -> str:
+    return f"{n} more {noun}{'' if n == 1 else 's'}"
+
+
 def _cell(value: Any) -> str:
-    text = "" if value is None else " ".join(str(value).split())
+    text = "" if value is None else " ".join(printable(str(value)).split())
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
@@ -72,7 +85,7 @@ def row_lines(rows: list[dict[str, Any]], limit: int = MAX_ROWS) -> list[str]:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     if len(rows) > limit:
-        lines.append(f"… {len(rows) - limit} more rows")
+        lines.append(f"… {_more(len(rows) - limit, 'row')}")
     return lines
 
 
@@ -80,22 +93,19 @@ def evidence_lines(evidence: Evidence) -> list[str]:
     """``node# command`` followed by a few rows (or excerpt lines), indented by two spaces."""
     body = row_lines(evidence.rows)
     if not body and evidence.excerpt:
-        excerpt = evidence.excerpt.rstrip().splitlines()
+        excerpt = printable(evidence.excerpt.rstrip()).splitlines()
         body = excerpt[:MAX_EXCERPT_LINES]
         if len(excerpt) > MAX_EXCERPT_LINES:
-            body.append(f"… {len(excerpt) - MAX_EXCERPT_LINES} more lines")
-    return [f"{evidence.node}# {evidence.command}", *(f"  {line}" for line in body)]
+            body.append(f"… {_more(len(excerpt) - MAX_EXCERPT_LINES, 'line')}")
+    return [printable(f"{evidence.node}# {evidence.command}"), *(f"  {line}" for line in body)]
 
 
 def detail_lines(obj: ObjectiveResult, *, evidence: bool = True) -> list[str]:
-    """What a non-passing objective's checks found: one line per check, then its evidence, indented."""
+    """What an objective's checks found: one line per check (its message names the node), then the evidence
+    of each check that did not pass, indented."""
     lines: list[str] = []
     for check in obj.checks:
-        lines.append(f"{check.outcome} {check.type} on {check.node}: {one_line(check.message)}")
+        lines.append(f"{check.outcome} {check.type}: {one_line(check.message)}")
         if evidence and check.outcome is not Outcome.PASS:
             lines += [f"    {line}" for ev in check.evidence for line in evidence_lines(ev)]
     return lines
-
-
-def joined(parts: Iterable[str]) -> str:
-    return "\n".join(part for part in parts if part)

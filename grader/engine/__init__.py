@@ -1,0 +1,1 @@
+"""The grading engine: plan → collect → facts → checks → scoring. Only ``collect`` touches a transport."""

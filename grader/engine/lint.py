@@ -1,0 +1,78 @@
+"""Static validation of a lab: what ``labgrader lint`` reports, each problem as ``file:line: path: message``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from grader.engine.plan import build_plan
+from grader.errors import GraderError, LabFileError
+from grader.loader import LoadedLab, load_lab
+from grader.parsing import compile_template, find_template
+from grader.platforms import get_platform
+
+CONFIG_SETS = ("initial", "solution")
+
+
+def lint_lab(path: Path) -> list[str]:
+    """Every problem found in the lab at ``path`` (empty list: the lab is fine)."""
+    try:
+        loaded = load_lab(path)
+    except LabFileError as exc:
+        return exc.problems
+    problems: list[str] = []
+    problems += _support_problems(loaded)
+    problems += _config_problems(loaded)
+    problems += _expectation_problems(loaded)
+    return problems
+
+
+def _support_problems(loaded: LoadedLab) -> list[str]:
+    problems: list[str] = []
+    order = {o.id: n for n, o in enumerate(loaded.lab.objectives)}
+    for resolved in loaded.resolve():
+        where = ("objectives", order[resolved.objective.id], "checks", resolved.index)
+        plan = build_plan([resolved], loaded.topology)
+        location = f"{loaded.source.where(where)}: objectives[{where[1]}].checks[{where[3]}]"
+        for request, reason in plan.unsupported.items():
+            problems.append(f"{location}: check {resolved.check.name!r} is not supported on node "
+                            f"{request.node!r}: {reason}")
+        for request, command in plan.request_commands.items():
+            platform = get_platform(loaded.topology.nodes[request.node].platform)
+            if not platform.spec(request.kind).parsed:
+                continue
+            try:
+                compile_template(find_template(platform.template_platform, command))
+            except GraderError as exc:
+                problems.append(f"{location}: {exc}")
+    return problems
+
+
+def _config_problems(loaded: LoadedLab) -> list[str]:
+    """Config files must belong to nodes of the topology (a typo in a file name loses a whole config)."""
+    problems: list[str] = []
+    nodes = set(loaded.topology.nodes)
+    folders = [loaded.directory / "configs" / name for name in CONFIG_SETS]
+    folders += sorted(p for p in (loaded.directory / "variants").glob("*") if p.is_dir())
+    for folder in folders:
+        for file in sorted(folder.glob("*.cfg")):
+            if file.stem not in nodes:
+                problems.append(f"{file}: no node {file.stem!r} in the topology (nodes: {', '.join(sorted(nodes))})")
+    return problems
+
+
+def _expectation_problems(loaded: LoadedLab) -> list[str]:
+    """``expected.yaml`` of submissions and variants may only name objectives of the lab."""
+    problems: list[str] = []
+    ids = {o.id for o in loaded.lab.objectives}
+    for expected in sorted(loaded.directory.glob("*/*/expected.yaml")):
+        try:
+            data = yaml.safe_load(expected.read_text()) or {}
+        except yaml.YAMLError as exc:
+            problems.append(f"{expected}: invalid YAML: {exc}")
+            continue
+        unknown = sorted(set(data.get("fail") or []) - ids)
+        if unknown:
+            problems.append(f"{expected}: fail: unknown objective ids {', '.join(unknown)}")
+    return problems

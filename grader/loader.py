@@ -1,0 +1,205 @@
+"""Lab files → typed models, with file:line errors, did-you-mean hints and sandboxed Jinja variables.
+
+``load_lab(path)`` reads ``lab.yaml`` (or a lab folder) and its topology; ``LoadedLab.resolve(variables)``
+renders check parameters with the variables and validates them by their check type.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ValidationError
+
+from grader.checks import CHECK_TYPES, CheckParams, CheckType
+from grader.errors import LabFileError
+from grader.model.lab import Lab, Objective
+from grader.model.topology import Topology
+from grader.yamlsource import PathKey, YamlSource, load_yaml
+
+LAB_FILE = "lab.yaml"
+_JINJA = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class ResolvedCheck:
+    objective: Objective
+    index: int
+    check: CheckType
+    params: CheckParams
+
+
+@dataclass
+class LoadedLab:
+    lab: Lab
+    topology: Topology
+    directory: Path
+    source: YamlSource
+    topology_path: Path
+
+    def variables(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The lab's defaults with ``overrides`` applied; an unknown name is an error."""
+        overrides = overrides or {}
+        unknown = sorted(set(overrides) - set(self.lab.variables))
+        if unknown:
+            hint = {name: _did_you_mean(name, self.lab.variables) for name in unknown}
+            raise LabFileError([f"{self.source.path}: unknown variable {name!r}{hint[name]}" for name in unknown])
+        values = self.lab.defaults()
+        values.update(overrides)
+        return values
+
+    def resolve(self, variables: dict[str, Any] | None = None) -> list[ResolvedCheck]:
+        """Every check with its parameters rendered and validated; all problems reported at once."""
+        values = self.variables(variables)
+        resolved: list[ResolvedCheck] = []
+        problems: list[str] = []
+        for o_index, objective in enumerate(self.lab.objectives):
+            for c_index, spec in enumerate(objective.checks):
+                where: PathKey = ("objectives", o_index, "checks", c_index)
+                check = CHECK_TYPES.get(spec.type)
+                if check is None:
+                    problems.append(f"{self.source.where((*where, 'type'))}: {_dotted((*where, 'type'))}: "
+                                    f"unknown check type {spec.type!r}{_did_you_mean(spec.type, CHECK_TYPES)}")
+                    continue
+                try:
+                    raw = render_value(spec.params, values)
+                except TemplateError as exc:
+                    problems.append(f"{self.source.where(where)}: {_dotted(where)}: variable error: {exc}")
+                    continue
+                try:
+                    params = check.Params.model_validate(raw)
+                except ValidationError as exc:
+                    problems.extend(_pydantic_problems(exc, self.source, where, check.Params))
+                    continue
+                if params.node not in self.topology.nodes:
+                    problems.append(f"{self.source.where((*where, 'node'))}: {_dotted((*where, 'node'))}: "
+                                    f"no node {params.node!r} in the topology"
+                                    f"{_did_you_mean(params.node, self.topology.nodes)}")
+                    continue
+                resolved.append(ResolvedCheck(objective, c_index, check, params))
+        if problems:
+            raise LabFileError(problems)
+        return resolved
+
+    def render_instructions(self, variables: dict[str, Any] | None = None) -> str:
+        try:
+            return _JINJA.from_string(self.lab.instructions).render(self.variables(variables))
+        except TemplateError as exc:
+            raise LabFileError([f"{self.source.where(('instructions',))}: instructions: variable error: {exc}"]) \
+                from None
+
+
+def render_value(value: Any, variables: dict[str, Any]) -> Any:
+    """Render every string inside ``value`` as a sandboxed Jinja template (undefined names are errors)."""
+    if isinstance(value, str):
+        return _JINJA.from_string(value).render(variables) if ("{{" in value or "{%" in value) else value
+    if isinstance(value, list):
+        return [render_value(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: render_value(v, variables) for k, v in value.items()}
+    return value
+
+
+def render_text(text: str, variables: dict[str, Any], origin: str) -> str:
+    try:
+        return _JINJA.from_string(text).render(variables)
+    except TemplateError as exc:
+        raise LabFileError([f"{origin}: variable error: {exc}"]) from None
+
+
+def lab_file(path: Path) -> Path:
+    """``labs/x`` or ``labs/x/lab.yaml`` → the lab file."""
+    return path / LAB_FILE if path.is_dir() else path
+
+
+def load_lab(path: Path | str) -> LoadedLab:
+    """Read and validate a lab and its topology. Raises ``LabFileError`` listing every problem found."""
+    file = lab_file(Path(path))
+    source = load_yaml(file)
+    if not isinstance(source.data, dict):
+        raise LabFileError([f"{file}:1: a lab file is a mapping (id, title, topology, objectives, ...)"])
+    try:
+        lab = Lab.model_validate(source.data)
+    except ValidationError as exc:
+        raise LabFileError(_pydantic_problems(exc, source, (), Lab)) from None
+    topology_path = (file.parent / lab.topology).resolve()
+    topology = load_topology(topology_path, origin=source.where(("topology",)))
+    loaded = LoadedLab(lab=lab, topology=topology, directory=file.parent, source=source, topology_path=topology_path)
+    loaded.resolve()
+    return loaded
+
+
+def load_topology(path: Path, origin: str | None = None) -> Topology:
+    if not path.exists():
+        prefix = f"{origin}: topology" if origin else str(path)
+        raise LabFileError([f"{prefix}: file not found: {path}"])
+    source = load_yaml(path)
+    try:
+        return Topology.model_validate(source.data)
+    except ValidationError as exc:
+        raise LabFileError(_pydantic_problems(exc, source, (), Topology)) from None
+
+
+def _dotted(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model that holds the last element of ``loc`` (for did-you-mean on unknown keys)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+            continue
+        current = _unwrap(current)
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] / dict[str, X] / X | None → X."""
+    while get_origin(annotation) is not None:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if not args:
+            break
+        annotation = args[-1]
+    return annotation
+
+
+def _pydantic_problems(exc: ValidationError, source: YamlSource, prefix: PathKey,
+                       model: type[BaseModel]) -> list[str]:
+    problems: list[str] = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        path = (*prefix, *loc)
+        if error["type"] == "extra_forbidden":
+            holder = _model_at(model, loc)
+            names = list(holder.model_fields) if holder else []
+            if holder:
+                names += [f.alias for f in holder.model_fields.values() if f.alias]
+            message = f"unknown key {loc[-1]!r}{_did_you_mean(str(loc[-1]), names)}"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = error["msg"]
+            if error["type"] not in {"value_error", "assertion_error"} and "input" in error \
+                    and not isinstance(error["input"], dict | list):
+                message += f" (got {error['input']!r})"
+            message = message.removeprefix("Value error, ")
+        problems.append(f"{source.where(path)}: {_dotted(path) or '(top)'}: {message}")
+    return problems

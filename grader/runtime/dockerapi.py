@@ -1,0 +1,30 @@
+"""One Docker client for the runtime, with errors turned into ``DeployError``."""
+
+from __future__ import annotations
+
+import functools
+
+import docker
+from docker import DockerClient
+
+from grader.errors import DeployError
+
+
+@functools.cache
+def client() -> DockerClient:
+    """The Docker engine named by the environment (``DOCKER_HOST``, else the local socket)."""
+    try:
+        engine = docker.from_env(timeout=120)
+        engine.ping()
+    except Exception as exc:  # the SDK raises several unrelated types here
+        raise DeployError(f"Docker is not reachable: {exc}") from None
+    return engine
+
+
+def reachable() -> bool:
+    """Whether a Docker engine answers."""
+    try:
+        client()
+    except DeployError:
+        return False
+    return True
