@@ -6,20 +6,16 @@ objectives count towards the score but show only their outcome and points.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 
 from grader.model.report import GradeReport
-from grader.reporters import gradescope, json_report, junit, markdown, terminal
 from grader.reporters.student import student_view
 
 FORMATS = ("terminal", "json", "junit", "gradescope", "markdown")
 
-_RENDERERS: dict[str, Callable[[GradeReport], str]] = {
-    "json": json_report.render,
-    "junit": junit.render,
-    "gradescope": gradescope.render,
-    "markdown": markdown.render,
-}
+# Format → module, imported on first use (the terminal format pulls in rich).
+_MODULES = {"terminal": "terminal", "json": "json_report", "junit": "junit", "gradescope": "gradescope",
+            "markdown": "markdown"}
 
 
 def render(report: GradeReport, fmt: str, *, color: bool = False, show_hidden: bool = True) -> str:
@@ -28,9 +24,10 @@ def render(report: GradeReport, fmt: str, *, color: bool = False, show_hidden: b
         raise ValueError(f"unknown report format {fmt!r}; known formats: {', '.join(FORMATS)}")
     if not show_hidden:
         report = student_view(report)
+    module = import_module(f"{__name__}.{_MODULES[fmt]}")
     if fmt == "terminal":
-        return terminal.render(report, color=color)
-    return _RENDERERS[fmt](report)
+        return module.render(report, color=color)
+    return module.render(report)
 
 
 __all__ = ["FORMATS", "render", "student_view"]

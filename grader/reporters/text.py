@@ -100,12 +100,12 @@ def evidence_lines(evidence: Evidence) -> list[str]:
     return [printable(f"{evidence.node}# {evidence.command}"), *(f"  {line}" for line in body)]
 
 
-def detail_lines(obj: ObjectiveResult, *, evidence: bool = True) -> list[str]:
+def detail_lines(obj: ObjectiveResult) -> list[str]:
     """What an objective's checks found: one line per check (its message names the node), then the evidence
     of each check that did not pass, indented."""
     lines: list[str] = []
     for check in obj.checks:
         lines.append(f"{check.outcome} {check.type}: {one_line(check.message)}")
-        if evidence and check.outcome is not Outcome.PASS:
+        if check.outcome is not Outcome.PASS:
             lines += [f"    {line}" for ev in check.evidence for line in evidence_lines(ev)]
     return lines

@@ -134,6 +134,7 @@ def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     module = {"terminal": terminal, "json": json_report, "junit": junit, "gradescope": gradescope,
               "markdown": markdown}[fmt]
     assert render(mixed, fmt) == module.render(mixed)
+    assert ("\x1b[" in render(mixed, fmt, color=True)) is (fmt == "terminal")  # colour is for terminals only
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
