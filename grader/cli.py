@@ -7,6 +7,7 @@ Exit codes: 0 every objective passed (or the lint/validation found nothing); 1 s
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -45,6 +46,12 @@ def one_line_errors(func: F) -> F:
             fail(str(exc), EXIT_USAGE)
         except KeyboardInterrupt:
             fail("interrupted", 130)
+        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a defect: still one line, with a way to see the traceback
+            if os.environ.get("LABGRADER_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set LABGRADER_DEBUG=1 for a traceback)", 70)
     return wrapper  # type: ignore[return-value]
 
 

@@ -126,6 +126,9 @@ def load_lab(path: Path | str) -> LoadedLab:
         lab = Lab.model_validate(source.data)
     except ValidationError as exc:
         raise LabFileError(_pydantic_problems(exc, source, (), Lab)) from None
+    references = lab.reference_problems()
+    if references:
+        raise LabFileError([f"{source.where(path)}: {_dotted(path)}: {message}" for path, message in references])
     topology_path = (file.parent / lab.topology).resolve()
     topology = load_topology(topology_path, origin=source.where(("topology",)))
     loaded = LoadedLab(lab=lab, topology=topology, directory=file.parent, source=source, topology_path=topology_path)
@@ -183,23 +186,37 @@ def _unwrap(annotation: Any) -> Any:
 
 def _pydantic_problems(exc: ValidationError, source: YamlSource, prefix: PathKey,
                        model: type[BaseModel]) -> list[str]:
-    problems: list[str] = []
-    for error in exc.errors():
+    """One ``file:line: key.path: message`` per error, in file order. A missing key that a misspelt key
+    nearby explains (``point`` for ``points``) is reported once, as the misspelling."""
+    errors = exc.errors()
+    explained: set[tuple[str | int, ...]] = set()
+    messages: dict[tuple[str | int, ...], str] = {}
+    for error in errors:
         loc = tuple(error["loc"])
-        path = (*prefix, *loc)
+        if error["type"] != "extra_forbidden":
+            continue
+        holder = _model_at(model, loc)
+        names = list(holder.model_fields) if holder else []
+        if holder:
+            names += [f.alias for f in holder.model_fields.values() if f.alias]
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+        if close:
+            explained.add((*loc[:-1], close[0]))
+        messages[loc] = f"unknown key {loc[-1]!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    problems: list[tuple[int, str]] = []
+    for error in errors:
+        loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
-            holder = _model_at(model, loc)
-            names = list(holder.model_fields) if holder else []
-            if holder:
-                names += [f.alias for f in holder.model_fields.values() if f.alias]
-            message = f"unknown key {loc[-1]!r}{_did_you_mean(str(loc[-1]), names)}"
+            message = messages[loc]
         elif error["type"] == "missing":
+            if loc in explained:
+                continue
             message = "required key is missing"
         else:
-            message = error["msg"]
+            message = error["msg"].removeprefix("Value error, ")
             if error["type"] not in {"value_error", "assertion_error"} and "input" in error \
                     and not isinstance(error["input"], dict | list):
                 message += f" (got {error['input']!r})"
-            message = message.removeprefix("Value error, ")
-        problems.append(f"{source.where(path)}: {_dotted(path) or '(top)'}: {message}")
-    return problems
+        path = (*prefix, *loc)
+        problems.append((source.line_of(path), f"{source.where(path)}: {_dotted(path) or '(top)'}: {message}"))
+    return [text for _, text in sorted(problems, key=lambda item: item[0])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -87,21 +87,22 @@ class Lab(BaseModel):
                 raise ValueError(f"variable name {name!r} is not a valid identifier")
         return value
 
-    @model_validator(mode="after")
-    def _objective_references(self) -> Lab:
-        ids = [o.id for o in self.objectives]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate objective ids: {', '.join(duplicates)}")
-        order = {oid: n for n, oid in enumerate(ids)}
-        for objective in self.objectives:
-            for required in objective.requires:
+    def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Cross-references the schema cannot express: (key path, message) for each problem."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        order: dict[str, int] = {}
+        for index, objective in enumerate(self.objectives):
+            if objective.id in order:
+                problems.append((("objectives", index, "id"), f"duplicate objective id {objective.id!r}"))
+            order.setdefault(objective.id, index)
+        for index, objective in enumerate(self.objectives):
+            for r_index, required in enumerate(objective.requires):
+                path = ("objectives", index, "requires", r_index)
                 if required not in order:
-                    raise ValueError(f"objective {objective.id!r} requires unknown objective {required!r}")
-                if order[required] >= order[objective.id]:
-                    raise ValueError(f"objective {objective.id!r} requires {required!r}, "
-                                     "which must come before it")
-        return self
+                    problems.append((path, f"requires unknown objective {required!r}"))
+                elif order[required] >= index:
+                    problems.append((path, f"requires {required!r}, which must come before this objective"))
+        return problems
 
     @property
     def max_score(self) -> float:

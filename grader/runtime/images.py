@@ -92,10 +92,11 @@ def _exists(tag: str) -> bool:
     return True
 
 
-def _last_line(text: str) -> str:
+def _error_line(text: str) -> str:
+    """The line of mmdebstrap's output that says what failed (its first error; the rest is its cleanup)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("E:")]
-    return (errors or lines or ["(no output)"])[-1]
+    return errors[0] if errors else (lines or ["(no output)"])[-1]
 
 
 def _mmdebstrap(name: str, suite: str, sources: list[str], staging: Path, out: Path) -> list[str]:
@@ -104,6 +105,7 @@ def _mmdebstrap(name: str, suite: str, sources: list[str], staging: Path, out: P
            f"--include={','.join(packages(name))}"]
     cmd += [f"--dpkgopt=path-exclude={pattern}" for pattern in _TRIM]
     cmd += ["--dpkgopt=path-include=/usr/share/doc/*/copyright",
+            f'--customize-hook=mkdir -p "$1{STAGING}"',
             f"--customize-hook=sync-in {staging} {STAGING}",
             f'--customize-hook=chroot "$1" sh {STAGING}/setup.sh {name}',
             f'--customize-hook=chroot "$1" sh {STAGING}/recipe-setup.sh',
@@ -126,7 +128,7 @@ def _build_one(name: str, suite: str, sources: list[str], full_hash: str) -> Non
         except FileNotFoundError:
             raise DeployError("building images needs mmdebstrap (apt-get install mmdebstrap)") from None
         if done.returncode != 0:
-            raise DeployError(f"building image {name}: mmdebstrap failed: {_last_line(done.stderr)}")
+            raise DeployError(f"building image {name}: mmdebstrap failed: {_error_line(done.stderr)}")
         changes = [f'ENTRYPOINT ["{ENTRYPOINT}"]', "EXPOSE 22",
                    "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                    f"LABEL labgrader.recipe={name}", f"LABEL labgrader.hash={full_hash}"]
