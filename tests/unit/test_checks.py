@@ -8,8 +8,17 @@ from typing import Any
 import pytest
 
 from grader.checks import CHECK_TYPES
-from grader.model.facts import (BgpNeighbor, CommandRows, FactValue, Interface, NextHop, OspfNeighbor,
-                                PingResult, Route, RunningConfig)
+from grader.model.facts import (
+    BgpNeighbor,
+    CommandRows,
+    FactValue,
+    Interface,
+    NextHop,
+    OspfNeighbor,
+    PingResult,
+    Route,
+    RunningConfig,
+)
 from grader.model.report import Outcome
 
 
