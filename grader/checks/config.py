@@ -7,12 +7,12 @@ at lines under that area, and a line elsewhere never satisfies the check by acci
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from hier_config import Platform as HierPlatform
 from hier_config import get_hconfig
 from hier_config.base import HConfigBase
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from grader.checks.base import CheckParams, CheckType, evidence_of, verdict
 from grader.model.facts import FactValue, RunningConfig
@@ -23,12 +23,17 @@ _DIALECTS = {"cisco_ios": HierPlatform.CISCO_IOS, "huawei_vrp": HierPlatform.HUA
              "generic": HierPlatform.GENERIC}
 
 
+# A single pattern may be written as a string.
+Patterns = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
+
+
 class ConfigParams(CheckParams):
-    section: list[str] = Field(default_factory=list, description=(
+    section: Patterns = Field(default_factory=list, description=(
         "path of parent lines, outermost first; each matches the start of a line at a word boundary "
         "(regex, case-insensitive), interface names in any spelling"))
-    contains: list[str] = Field(default_factory=list, description="regexes each matching a whole line in scope")
-    lacks: list[str] = Field(default_factory=list, description="regexes no line in scope may match")
+    contains: Patterns = Field(default_factory=list, description="regexes each matching a whole line in scope")
+    lacks: Patterns = Field(default_factory=list, description="regexes no line in scope may match")
 
     @field_validator("section", "contains", "lacks", mode="before")
     @classmethod

@@ -1,0 +1,108 @@
+"""Small normalising helpers shared by the vendor CLI platforms (Cisco IOS, Huawei VRP)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from ipaddress import AddressValueError, IPv4Address, IPv4Interface, IPv4Network, NetmaskValueError
+
+from grader.errors import ParseError
+from grader.model.facts import CommandRows, FactRequest, NextHop, RouteProtocol, Route, RunningConfig
+from grader.naming import canonical_interface
+from grader.platforms.base import Normaliser
+
+
+def to_int(text: str | None) -> int | None:
+    """``"42"`` → 42; empty or non-numeric → None."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def parse_asn(text: str | None) -> int | None:
+    """An AS number in asplain (``65000``) or asdot (``65000.1000``) notation as an integer."""
+    text = (text or "").strip()
+    if text.isdigit():
+        return int(text)
+    high, dot, low = text.partition(".")
+    if dot and high.isdigit() and low.isdigit():
+        return int(high) * 65536 + int(low)
+    return None
+
+
+def ipv4_address(text: str | None) -> IPv4Address | None:
+    """An IPv4 address, or None for empty/unparsable text."""
+    try:
+        return IPv4Address((text or "").strip())
+    except AddressValueError:
+        return None
+
+
+def ipv4_interface(address: str, prefix_length: str | int | None = None) -> IPv4Interface | None:
+    """``("10.0.0.1", "24")`` or ``("10.0.0.1/24",)`` → IPv4Interface; None for ``unassigned`` and the like."""
+    text = address.strip() if prefix_length in (None, "") else f"{address.strip()}/{prefix_length}"
+    if "/" not in text:
+        return None
+    try:
+        return IPv4Interface(text)
+    except (AddressValueError, NetmaskValueError, ValueError):
+        return None
+
+
+def interface_name(text: str | None) -> str | None:
+    """Canonical long interface name, or None for an empty column."""
+    text = (text or "").strip()
+    return canonical_interface(text) if text else None
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    """One row of a routing table: a destination with one next hop. Rows of one route are merged."""
+
+    prefix: IPv4Network
+    protocol: RouteProtocol
+    next_hop: NextHop
+    selected: bool = True
+    distance: int | None = None
+    metric: int | None = None
+
+
+def merge_routes(entries: Iterable[RouteEntry]) -> list[Route]:
+    """Rows sharing prefix, protocol, distance and metric become one Route with several next hops (ECMP)."""
+    grouped: dict[tuple[object, ...], tuple[RouteEntry, list[NextHop]]] = {}
+    for entry in entries:
+        key = (entry.prefix, entry.protocol, entry.distance, entry.metric, entry.selected)
+        _, hops = grouped.setdefault(key, (entry, []))
+        if entry.next_hop not in hops:
+            hops.append(entry.next_hop)
+    return [
+        Route(prefix=first.prefix, protocol=first.protocol, next_hops=tuple(hops), selected=first.selected,
+              distance=first.distance, metric=first.metric)
+        for first, hops in grouped.values()
+    ]
+
+
+def hostname_from(text: str, keyword: str) -> str | None:
+    """The value of the first ``<keyword> NAME`` line of a configuration (``hostname`` / ``sysname``)."""
+    match = re.search(rf"^[ \t]*{keyword}[ \t]+(\S(?:.*\S)?)[ \t]*$", text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def running_config(keyword: str) -> Normaliser:
+    """A normaliser reading a configuration's host name from its ``<keyword> NAME`` line."""
+    def normalise(rows: list[dict[str, object]], text: str, request: FactRequest) -> RunningConfig:
+        return RunningConfig(text=text, hostname=hostname_from(text, keyword))
+    return normalise
+
+
+def command_rows(rows: list[dict[str, object]], text: str, request: FactRequest) -> CommandRows:
+    """The ``command`` fact: the raw output of whatever command the check asked for."""
+    return CommandRows(command=request.arg("command") or "", text=text)
+
+
+def require_match(pattern: str, text: str, what: str) -> re.Match[str]:
+    """``re.search`` that raises ParseError naming ``what`` when the output lacks it."""
+    match = re.search(pattern, text, re.MULTILINE)
+    if match is None:
+        raise ParseError(f"no {what} in the output")
+    return match
