@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address, IPv4Interface, IPv4Network, NetmaskValueError
 
 from grader.errors import ParseError
-from grader.model.facts import CommandRows, FactRequest, NextHop, RouteProtocol, Route, RunningConfig
+from grader.model.facts import CommandRows, FactRequest, NextHop, Route, RouteProtocol, RunningConfig
 from grader.naming import canonical_interface
 from grader.platforms.base import Normaliser
 
@@ -36,6 +36,22 @@ def ipv4_address(text: str | None) -> IPv4Address | None:
         return IPv4Address((text or "").strip())
     except AddressValueError:
         return None
+
+
+def required_address(text: str | None, what: str) -> IPv4Address:
+    """An IPv4 address the output must contain; ParseError naming ``what`` otherwise."""
+    address = ipv4_address(text)
+    if address is None:
+        raise ParseError(f"{what} {text!r} is not an IPv4 address")
+    return address
+
+
+def ipv4_network(network: str, prefix_length: str) -> IPv4Network:
+    """``("10.1.0.0", "16")`` → IPv4Network; ParseError when either part is missing or wrong."""
+    try:
+        return IPv4Network(f"{network}/{prefix_length}", strict=False)
+    except (AddressValueError, NetmaskValueError, ValueError):
+        raise ParseError(f"route {network!r}/{prefix_length!r} is not an IPv4 prefix") from None
 
 
 def ipv4_interface(address: str, prefix_length: str | int | None = None) -> IPv4Interface | None:

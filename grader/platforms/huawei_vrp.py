@@ -1,0 +1,161 @@
+"""Huawei VRP (AR/S series, eNSP): display commands parsed by the project's huawei_vrp templates.
+
+ntc-templates' index matches commands by prefix and sends ``display ip routing-table``, ``display ip interface
+brief`` and ``display ospf peer`` to ``huawei_vrp_dir``; our anchored index routes every command used here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from grader.model.facts import (
+    BgpNeighbor,
+    FactRequest,
+    Interface,
+    NextHop,
+    OspfNeighbor,
+    PingResult,
+    Route,
+    RouteProtocol,
+)
+from grader.naming import area_dotted, bgp_state, ospf_state
+from grader.platforms.base import FactSpec, Platform
+from grader.platforms.vendor_common import (
+    RouteEntry,
+    command_rows,
+    interface_name,
+    ipv4_address,
+    ipv4_interface,
+    ipv4_network,
+    merge_routes,
+    parse_asn,
+    require_match,
+    required_address,
+    running_config,
+    to_int,
+)
+
+Rows = list[dict[str, Any]]
+
+_PROTOCOLS: dict[str, RouteProtocol] = {
+    "direct": "connected", "static": "static", "ospf": "ospf", "o_ase": "ospf", "o_nssa": "ospf",
+    "o_ia": "ospf", "isis": "isis", "isis-l1": "isis", "isis-l2": "isis", "rip": "rip",
+    "bgp": "bgp", "ebgp": "bgp", "ibgp": "bgp",
+}
+_PORT_MODE = re.compile(r"\(\w+\)$")  # VRP8: GigabitEthernet1/0/4(10G)
+
+
+def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
+    """``display ip interface brief``: Physical ``*down`` is administratively down; Protocol gives oper state.
+
+    ``^down`` (standby) and ``!down`` (FIB overload) are administratively up. Only the primary address is listed.
+    """
+    result = []
+    for row in rows:
+        name = _PORT_MODE.sub("", row["interface"])
+        address = ipv4_interface(row["ip_address"])
+        result.append(Interface(
+            name=interface_name(name) or name,
+            admin_up=not row["physical"].startswith("*"),
+            oper_up=row["protocol"].startswith("up"),
+            addresses=(address,) if address is not None else (),
+        ))
+    return result
+
+
+def _protocol(row: dict[str, Any]) -> RouteProtocol:
+    """``Direct`` routes delivered to the router itself (next hop 127.0.0.1, not via a LoopBack) are local.
+
+    That covers the interface's own /32, its broadcast /32 and InLoopBack0's 127/8; a LoopBack's address
+    stays connected, as on Cisco IOS.
+    """
+    protocol = _PROTOCOLS.get(row["protocol"].casefold(), "other")
+    interface = row["interface"].casefold()
+    if protocol == "connected" and row["nexthop"] == "127.0.0.1" and not interface.startswith("loopback"):
+        return "local"
+    return protocol
+
+
+def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
+    """``display ip routing-table``: rows without a destination are further next hops of the one above.
+
+    Flag ``D`` (downloaded to the FIB) marks a route as selected. Connected and local routes get no next-hop
+    address, as on Cisco IOS.
+    """
+    entries = []
+    for row in rows:
+        protocol = _protocol(row)
+        # A Direct route's NextHop column holds this router's own address (or 127.0.0.1), not a gateway.
+        gateway = None if protocol in ("connected", "local") else ipv4_address(row["nexthop"])
+        entries.append(RouteEntry(
+            prefix=ipv4_network(row["network"], row["prefix_length"]),
+            protocol=protocol,
+            next_hop=NextHop(address=gateway, interface=interface_name(row["interface"])),
+            selected="D" in row["flags"],
+            distance=to_int(row["preference"]),
+            metric=to_int(row["cost"]),
+        ))
+    return merge_routes(entries)
+
+
+def ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
+    """``display ospf peer``: router ID, address, state, area and interface of each neighbour."""
+    return [
+        OspfNeighbor(
+            router_id=required_address(row["neighbor_id"], "OSPF router ID"),
+            address=ipv4_address(row["address"]),
+            state=ospf_state(row["state"]),
+            interface=interface_name(row["interface"]),
+            area=area_dotted(row["area"]) if row["area"] else None,
+        )
+        for row in rows
+    ]
+
+
+def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighbor]:
+    """``display bgp peer``: PrefRcv counts only for an Established peer (an Idle one shows 0)."""
+    result = []
+    for row in rows:
+        state, _ = bgp_state(row["state"])
+        result.append(BgpNeighbor(
+            address=required_address(row["peer"], "BGP peer"),
+            remote_as=parse_asn(row["peer_as"]),
+            state=state,
+            prefixes_received=to_int(row["prefixes_received"]) if state == "Established" else None,
+        ))
+    return result
+
+
+def ping(rows: Rows, text: str, request: FactRequest) -> PingResult:
+    """``5 packet(s) transmitted`` / ``4 packet(s) received`` → received 4 of 5 sent."""
+    sent = require_match(r"(\d+)\s+packet\(s\)\s+transmitted", text, "ping statistics")
+    received = require_match(r"(\d+)\s+packet\(s\)\s+received", text, "ping statistics")
+    return PingResult(target=request.arg("target") or "", sent=int(sent.group(1)), received=int(received.group(1)))
+
+
+def ping_command(request: FactRequest) -> str:
+    """``ping -a SOURCE TARGET``: on VRP the source must be an address of this router."""
+    source = request.arg("source")
+    return f"ping -a {source} {request.arg('target')}" if source else f"ping {request.arg('target')}"
+
+
+PLATFORM = Platform(
+    name="huawei_vrp",
+    netmiko_device_type="huawei",
+    netmiko_telnet_device_type="huawei_telnet",
+    template_platform="huawei_vrp",
+    facts={
+        "interfaces": FactSpec("display ip interface brief", interfaces),
+        "routes": FactSpec("display ip routing-table", routes),
+        "ospf_neighbors": FactSpec("display ospf peer", ospf_neighbors),
+        "bgp_neighbors": FactSpec("display bgp peer", bgp_neighbors),
+        "ping": FactSpec(ping_command, ping, parsed=False),
+        "running_config": FactSpec("display current-configuration", running_config("sysname"), parsed=False),
+        "command": FactSpec("{command}", command_rows, parsed=False),
+    },
+    # "Error: Unrecognized command found at '^' position." follows the caret line. A bare "^" marker would be
+    # wrong: the legend of display ip interface brief starts with "^down: standby".
+    error_markers=("Error:",),
+    session_setup=("screen-length 0 temporary",),
+)
