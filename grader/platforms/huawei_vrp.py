@@ -151,7 +151,8 @@ PLATFORM = Platform(
         "ospf_neighbors": FactSpec("display ospf peer", ospf_neighbors),
         "bgp_neighbors": FactSpec("display bgp peer", bgp_neighbors),
         "ping": FactSpec(ping_command, ping, parsed=False),
-        "running_config": FactSpec("display current-configuration", running_config("sysname"), parsed=False),
+        "running_config": FactSpec("display current-configuration",
+                                   running_config("sysname", dialect="huawei_vrp"), parsed=False),
         "command": FactSpec("{command}", command_rows, parsed=False),
     },
     # "Error: Unrecognized command found at '^' position." follows the caret line. A bare "^" marker would be

@@ -104,10 +104,11 @@ def hostname_from(text: str, keyword: str) -> str | None:
     return match.group(1) if match else None
 
 
-def running_config(keyword: str) -> Normaliser:
-    """A normaliser reading a configuration's host name from its ``<keyword> NAME`` line."""
+def running_config(keyword: str, dialect: str = "cisco_ios") -> Normaliser:
+    """A normaliser reading a configuration's host name from its ``<keyword> NAME`` line; ``dialect`` says how
+    its hierarchy is read (see RunningConfig)."""
     def normalise(rows: list[dict[str, object]], text: str, request: FactRequest) -> RunningConfig:
-        return RunningConfig(text=text, hostname=hostname_from(text, keyword))
+        return RunningConfig(text=text, hostname=hostname_from(text, keyword), dialect=dialect)
     return normalise
 
 

@@ -236,7 +236,9 @@ def test_ping_command(platform: str, args: dict[str, str], command: str) -> None
     ("huawei_vrp", "#\nreturn\n", None),
 ])
 def test_hostname_from_running_config(platform: str, text: str, hostname: str | None) -> None:
-    assert _interpret(platform, "running_config", text) == RunningConfig(text=text, hostname=hostname)
+    dialect = "cisco_ios" if platform == "cisco_ios" else "huawei_vrp"
+    assert _interpret(platform, "running_config", text) == RunningConfig(text=text, hostname=hostname,
+                                                                         dialect=dialect)
 
 
 def test_running_config_commands() -> None:
@@ -283,3 +285,17 @@ def test_normal_output_is_not_rejected(platform: str, fixture: str) -> None:
                                            ("", None), ("AS65000", None)])
 def test_parse_asn(text: str, asn: int | None) -> None:
     assert parse_asn(text) == asn
+
+
+def test_huawei_running_config_is_read_as_vrp_hierarchy() -> None:
+    from grader.checks import CHECK_TYPES
+    from grader.model.facts import FactRequest, FactValue
+
+    text = "#\nsysname R1\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.0\n  network 10.0.12.0 0.0.0.255\n#\nreturn\n"
+    request = FactRequest.make("r1", "running_config")
+    value, _ = get_platform("huawei_vrp").interpret(request, text)
+    check = CHECK_TYPES["config"]
+    params = check.Params.model_validate({"node": "r1", "section": ["ospf 1", "area 0.0.0.0"],
+                                          "contains": r"network 10\.0\.12\.0 0\.0\.0\.255"})
+    result = check.evaluate(params, {request: FactValue(request=request, command="x", value=value)})
+    assert result.outcome.value == "pass", result.message
