@@ -37,6 +37,22 @@ def describe_connect_error(exc: BaseException, conn: ResolvedConnection) -> str:
     return f"cannot open a session on {where}: {text}"
 
 
+def tcp_problem(conn: ResolvedConnection) -> str | None:
+    """Why a TCP connection to the device fails (refused, timeout, no route), or None when it opens.
+
+    netmiko reports all of these as one generic timeout; a student needs to know which it is."""
+    where = f"{conn.transport} {conn.host}:{conn.port}"
+    try:
+        with socket.create_connection((conn.host, conn.port), timeout=min(conn.timeout, 5.0)):
+            return None
+    except ConnectionRefusedError:
+        return f"connection refused by {where} (is the device running?)"
+    except (TimeoutError, socket.timeout):
+        return f"timed out connecting to {where}"
+    except OSError as exc:
+        return f"cannot reach {where}: {exc.strerror or exc}"
+
+
 class NetmikoTransport:
     name = "netmiko"
 
@@ -68,6 +84,10 @@ class NetmikoTransport:
             conn = self.inventory.resolve(node, self.environ)
         except Exception as exc:
             evidence.error = str(exc)
+            return evidence
+        problem = tcp_problem(conn)
+        if problem is not None:
+            evidence.error = problem
             return evidence
         try:
             params = self.device_params(conn, platform)
