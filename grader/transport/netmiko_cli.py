@@ -29,7 +29,7 @@ def describe_connect_error(exc: BaseException, conn: ResolvedConnection) -> str:
         return f"login failed on {where} (wrong username or password?)"
     if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
         return f"connection refused by {where} (is the device running?)"
-    if isinstance(exc, NetmikoTimeoutException | socket.timeout | TimeoutError):
+    if isinstance(exc, NetmikoTimeoutException | TimeoutError):
         return f"timed out connecting to {where}"
     if isinstance(exc, EOFError | ConnectionResetError):
         return f"{where} closed the connection during login"
@@ -47,7 +47,7 @@ def tcp_problem(conn: ResolvedConnection) -> str | None:
             return None
     except ConnectionRefusedError:
         return f"connection refused by {where} (is the device running?)"
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return f"timed out connecting to {where}"
     except OSError as exc:
         return f"cannot reach {where}: {exc.strerror or exc}"
