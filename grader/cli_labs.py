@@ -127,4 +127,42 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
     raise SystemExit(EXIT_OK if report.passed else EXIT_NOT_PASSED)
 
 
-COMMANDS = [lint, list_checks, show, grade]
+@click.command()
+@click.argument("lab", type=click.Path(path_type=Path))
+@click.option("--inventory", "inventory_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Devices listed in an inventory file.")
+@click.option("--live", is_flag=True, help="The lab deployed by `labgrader up`.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Capture folder to write (replaced if it is already a capture).")
+@with_variables
+@one_line_errors
+def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, var_pairs: tuple[str, ...],
+            vars_file: Path | None) -> None:
+    """Record every command LAB needs from live devices into a capture folder (for `grade --capture`)."""
+    from grader.engine.collect import collect
+    from grader.engine.plan import build_plan
+    from grader.live import live_transport
+    from grader.loader import load_lab
+    from grader.transport.capture import write_capture
+
+    if (inventory_file is None) == (not live):
+        raise LabFileError(["give exactly one of --inventory FILE or --live"])
+    loaded = load_lab(lab)
+    plan = build_plan(loaded.resolve(parse_variables(var_pairs, vars_file)), loaded.topology)
+    transport, source = live_transport(loaded, inventory_file)
+    evidence = collect(plan.commands, loaded.topology, transport)
+    write_capture(evidence, out_dir, lab_id=loaded.lab.id, source=source)
+    failed = 0
+    for node, node_evidence in sorted(evidence.items()):
+        errors = [o for o in node_evidence.outputs.values() if o.error]
+        if node_evidence.error:
+            click.echo(f"error: {node}: {node_evidence.error}", err=True)
+        for output in errors:
+            click.echo(f"error: {node}: {output.command!r}: {output.error}", err=True)
+        failed += bool(node_evidence.error or errors)
+    click.echo(f"captured {plan.command_count} commands from {len(evidence)} nodes into {out_dir}"
+               + (f" ({failed} nodes with errors)" if failed else ""))
+    raise SystemExit(EXIT_NOT_PASSED if failed else EXIT_OK)
+
+
+COMMANDS = [lint, list_checks, show, grade, capture]
