@@ -17,6 +17,7 @@ from grader.loader import LoadedLab, ResolvedCheck
 from grader.model.evidence import Evidence
 from grader.model.facts import FactRequest, FactValue
 from grader.model.report import CheckResult, GradeReport, LabInfo, NodeStatus, Outcome
+from grader.model.topology import Topology
 from grader.transport.base import Transport
 
 POLL_INTERVAL_S = 1.0
@@ -53,10 +54,11 @@ def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, A
 def grade(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | None = None, *, source: str,
           live: bool = False, observer: Observer | None = None,
           clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-          evidence_sink: Evidence | None = None) -> GradeReport:
+          evidence_sink: Evidence | None = None, waits: dict[str, float] | None = None) -> GradeReport:
     """Collect through ``transport`` and grade. With ``live``, objectives with ``wait`` are re-checked until they
     pass or their deadline expires, re-running only the commands their failing checks need.
-    ``evidence_sink`` (a dict) receives the newest output of every command, e.g. to write a capture."""
+    ``evidence_sink`` (a dict) receives the newest output of every command, e.g. to write a capture.
+    ``waits`` overrides objectives' ``wait`` (seconds) by id."""
     started = datetime.now(UTC)
     t0 = clock()
     checks = loaded.resolve(variables)
@@ -67,20 +69,21 @@ def grade(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | N
     results = judge(checks, facts)
     waited: dict[str, float] = {}
     if live:
-        waited = _wait_for_convergence(loaded, checks, facts, results, evidence, transport, observer,
-                                       clock, sleep, t0)
+        wait_for = {o.id: o.wait for o in loaded.lab.objectives}
+        wait_for.update(waits or {})
+        waited = _wait_for_convergence(loaded.topology, wait_for, checks, facts, results, evidence, transport,
+                                       observer, clock, sleep, t0)
     if evidence_sink is not None:
         evidence_sink.update(evidence)
     return build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
                         waited=waited)
 
 
-def _wait_for_convergence(loaded: LoadedLab, checks: list[ResolvedCheck], facts: dict[FactRequest, FactValue],
-                          results: dict[str, list[CheckResult]], evidence: Evidence, transport: Transport,
-                          observer: Observer | None, clock: Callable[[], float], sleep: Callable[[float], None],
-                          t0: float) -> dict[str, float]:
-    topology = loaded.topology
-    deadlines = {o.id: t0 + o.wait for o in loaded.lab.objectives if o.wait > 0}
+def _wait_for_convergence(topology: Topology, wait_for: dict[str, float], checks: list[ResolvedCheck],
+                          facts: dict[FactRequest, FactValue], results: dict[str, list[CheckResult]],
+                          evidence: Evidence, transport: Transport, observer: Observer | None,
+                          clock: Callable[[], float], sleep: Callable[[float], None], t0: float) -> dict[str, float]:
+    deadlines = {oid: t0 + wait for oid, wait in wait_for.items() if wait > 0}
     waited: dict[str, float] = {}
 
     def passing(objective_id: str) -> bool:

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import yaml
 
+from grader.configs import CONFIG_SETS, lab_configs, variants
 from grader.engine.plan import build_plan
 from grader.errors import GraderError, LabFileError
 from grader.loader import LoadedLab, load_lab
 from grader.parsing import compile_template, find_template
 from grader.platforms import get_platform
-
-CONFIG_SETS = ("initial", "solution")
 
 
 def lint_lab(path: Path) -> list[str]:
@@ -50,23 +49,27 @@ def _support_problems(loaded: LoadedLab) -> list[str]:
 
 
 def _config_problems(loaded: LoadedLab) -> list[str]:
-    """Config files must belong to nodes of the topology (a typo in a file name loses a whole config)."""
+    """Every config set and variant must render and name only nodes of the topology; variants must say
+    which objectives they fail."""
     problems: list[str] = []
-    nodes = set(loaded.topology.nodes)
-    folders = [loaded.directory / "configs" / name for name in CONFIG_SETS]
-    folders += sorted(p for p in (loaded.directory / "variants").glob("*") if p.is_dir())
-    for folder in folders:
-        for file in sorted(folder.glob("*.cfg")):
-            if file.stem not in nodes:
-                problems.append(f"{file}: no node {file.stem!r} in the topology (nodes: {', '.join(sorted(nodes))})")
+    sources = [name for name in CONFIG_SETS if (loaded.directory / "configs" / name).is_dir()]
+    try:
+        sources += [variant.name for variant in variants(loaded)]
+    except LabFileError as exc:
+        problems += exc.problems
+    for source in sources:
+        try:
+            lab_configs(loaded, source)
+        except LabFileError as exc:
+            problems += exc.problems
     return problems
 
 
 def _expectation_problems(loaded: LoadedLab) -> list[str]:
-    """``expected.yaml`` of submissions and variants may only name objectives of the lab."""
+    """``expected.yaml`` of recorded submissions may only name objectives of the lab."""
     problems: list[str] = []
     ids = {o.id for o in loaded.lab.objectives}
-    for expected in sorted(loaded.directory.glob("*/*/expected.yaml")):
+    for expected in sorted(loaded.directory.glob("submissions/*/expected.yaml")):
         try:
             data = yaml.safe_load(expected.read_text()) or {}
         except yaml.YAMLError as exc:
