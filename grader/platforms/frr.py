@@ -1,0 +1,171 @@
+"""FRRouting through vtysh (``cisco_ios`` to netmiko): our templates, as ntc-templates has none for FRR.
+
+Measured on FRR 8.4 and 10.3 (see docs/frr-notes.md). Interface names stay as the kernel spells them
+(``eth1``, ``lo``): ``naming.canonical_interface`` would make ``Ethernet1`` and ``Loopback`` of them.
+
+There is no ``ping`` fact: vtysh's ``ping WORD`` runs the system's ``ping WORD`` with no count, which never
+ends on its own (vtysh takes no count or source). ``linux.ping`` reads its output once interrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Any
+
+from grader.errors import ParseError
+from grader.model.facts import BgpNeighbor, FactRequest, Interface, NextHop, OspfNeighbor, Route, RouteProtocol
+from grader.naming import area_dotted, bgp_state, ospf_state
+from grader.platforms.base import FactSpec, Platform
+from grader.platforms.vendor_common import command_rows, ipv4_address, parse_asn, running_config, to_int
+
+Rows = list[dict[str, Any]]
+
+# The first letter of a ``show ip route`` line; N (NHRP), T (table), A (Babel), F (PBR), ... are "other".
+_PROTOCOLS: dict[str, RouteProtocol] = {
+    "K": "kernel", "C": "connected", "L": "local", "S": "static", "O": "ospf", "B": "bgp", "I": "isis", "R": "rip",
+}
+
+
+def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
+    """``show interface``: ``is down`` alone = administratively down; else ``line protocol is up|down``, or the
+    kernel's RUNNING flag when link detection is off."""
+    result = []
+    for row in rows:
+        admin_up = row["admin_state"] == "up"
+        if not admin_up:
+            oper_up = False
+        elif row["line_protocol"] in ("up", "down"):
+            oper_up = row["line_protocol"] == "up"
+        else:
+            oper_up = "RUNNING" in row["flags"].split(",")
+        result.append(Interface(
+            name=row["interface"],
+            admin_up=admin_up,
+            oper_up=oper_up,
+            addresses=tuple(IPv4Interface(address) for address in row["ipv4"]),
+            description=row["description"] or None,
+        ))
+    return result
+
+
+def _next_hop(row: dict[str, Any]) -> NextHop:
+    if row["nh_type"] == "unreachable":  # blackhole / reject routes: a discard route, as Cisco's Null0
+        return NextHop(interface="Null0")
+    return NextHop(address=ipv4_address(row["nexthop"]), interface=row["interface"] or None)
+
+
+def _via_column(row: dict[str, Any]) -> int:
+    """Column of the next hop on a route's first line (FRR prints ``%c%c%c %s`` and `` [%u/%u]`` before it)."""
+    width = 4 + len(row["prefix"])
+    if row["distance"]:
+        width += len(f" [{row['distance']}/{row['metric']}]")
+    return width + 1
+
+
+@dataclass
+class _Route:
+    row: dict[str, Any]
+    hops: list[NextHop] = field(default_factory=list)
+    recursive_column: int | None = None  # deeper lines after a "(recursive)" hop resolve it: not hops
+
+
+def _add_hop(route: _Route, row: dict[str, Any], column: int) -> None:
+    if route.recursive_column is not None and column > route.recursive_column:
+        return
+    hop = _next_hop(row)
+    if hop not in route.hops:
+        route.hops.append(hop)
+    route.recursive_column = column if "recursive" in row["flags"] else None
+
+
+def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
+    """``show ip route``: a route per first line (``>`` = selected); next lines at the same column are ECMP
+    next hops; a ``(recursive)`` next hop (iBGP) is kept and the lines resolving it are skipped."""
+    built: list[_Route] = []
+    for row in rows:
+        if row["code"]:
+            built.append(_Route(row))
+            _add_hop(built[-1], row, _via_column(row))
+        elif built:
+            _add_hop(built[-1], row, 3 + len(row["indent"]))
+        else:
+            raise ParseError("a next-hop line before any route")
+    return [
+        Route(
+            prefix=IPv4Network(route.row["prefix"], strict=False),
+            protocol=_PROTOCOLS.get(route.row["code"], "other"),
+            next_hops=tuple(route.hops),
+            selected=route.row["selected"] == ">",
+            distance=to_int(route.row["distance"]),
+            metric=to_int(route.row["metric"]),
+        )
+        for route in built
+    ]
+
+
+def ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
+    """``show ip ospf neighbor detail``: state ``Full/DR`` → Full, with the area (which the table lacks)."""
+    return [
+        OspfNeighbor(
+            router_id=IPv4Address(row["neighbor_id"]),
+            address=ipv4_address(row["address"]),
+            state=ospf_state(row["state"]),
+            interface=row["interface"] or None,
+            area=area_dotted(row["area"]) if row["area"] else None,
+        )
+        for row in rows
+    ]
+
+
+def _peer_address(text: str) -> IPv4Address | None:
+    """``10.0.14.4`` or ``r4(10.0.14.4)`` (with ``bgp default show-hostname``); None for IPv6 or an interface."""
+    inner = text[text.find("(") + 1:-1] if text.endswith(")") else text
+    return ipv4_address(inner)
+
+
+def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighbor]:
+    """``show ip bgp summary``: a number in State/PfxRcd means Established; ``(Policy)`` (eBGP without a
+    policy, ``ebgp-requires-policy``) is Established too, with no count. Peers not on IPv4 are left out."""
+    result = []
+    for row in rows:
+        address = _peer_address(row["neighbor"])
+        if address is None:
+            continue
+        column = row["state_pfxrcd"]
+        state, received = ("Established", None) if column.startswith("(") else bgp_state(column)
+        result.append(BgpNeighbor(address=address, remote_as=parse_asn(row["remote_as"]), state=state,
+                                  prefixes_received=received))
+    return result
+
+
+PLATFORM = Platform(
+    name="frr",
+    netmiko_device_type="cisco_ios",
+    netmiko_telnet_device_type="cisco_ios_telnet",
+    template_platform="frr",
+    facts={
+        "interfaces": FactSpec("show interface", interfaces),
+        "routes": FactSpec("show ip route", routes),
+        "ospf_neighbors": FactSpec("show ip ospf neighbor detail", ospf_neighbors),
+        "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
+        "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
+        "command": FactSpec("{command}", command_rows, parsed=False),
+    },
+    # vtysh's words for a rejected command, a daemon that is not running, and no daemon at all.
+    # "% BGP instance not found" / "% No BGP neighbors found" are answers (no BGP), not errors.
+    error_markers=(
+        "% Unknown command",
+        "% Command incomplete",
+        "% Ambiguous command",
+        "zebra is not running",
+        "staticd is not running",
+        "ospfd is not running",
+        "bgpd is not running",
+        "isisd is not running",
+        "ripd is not running",
+        "Exiting: failed to connect to any daemons",
+    ),
+    session_setup=("terminal length 0",),
+    extra={"unsupported": {"ping": "vtysh's ping runs the system ping with no count: it never ends by itself"}},
+)

@@ -1,0 +1,133 @@
+"""Linux hosts (bash, iproute2, iputils ping): addresses, routes, ping and the host name.
+
+Interface names stay as the kernel spells them (``eth1``; ``eth1@if27`` is a veth's peer index and is read as
+``eth1``): ``naming.canonical_interface`` would turn ``eth1`` into ``Ethernet1``, which no Linux tool prints.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Interface, IPv4Network
+from typing import Any
+
+from grader.errors import ParseError
+from grader.model.facts import FactRequest, Interface, NextHop, PingResult, Route, RouteProtocol, RunningConfig
+from grader.platforms.base import FactSpec, Platform
+from grader.platforms.vendor_common import command_rows, ipv4_address, to_int
+
+Rows = list[dict[str, Any]]
+
+# ``proto`` of ``ip route``: kernel = the subnet of an address (connected); none/boot = added by hand.
+_PROTOCOLS: dict[str, RouteProtocol] = {
+    "kernel": "connected", "": "static", "boot": "static", "static": "static",
+    "ospf": "ospf", "bgp": "bgp", "isis": "isis", "rip": "rip",
+}
+# Route types that drop the packet; shown as a next hop on Null0 like a Cisco discard route.
+_DISCARD_TYPES = {"blackhole", "unreachable", "prohibit"}
+
+PING_COUNT = 3
+_PING_STATS = re.compile(r"^(\d+) packets transmitted, (\d+) (?:packets )?received", re.MULTILINE)
+
+
+def _flags(text: str) -> set[str]:
+    return {flag.strip() for flag in text.split(",") if flag.strip()}
+
+
+def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
+    """``ip addr show``: admin up = the UP flag; oper up = UP and LOWER_UP (carrier)."""
+    result = []
+    for row in rows:
+        flags = _flags(row["flags"])
+        admin_up = "UP" in flags
+        result.append(Interface(
+            name=row["interface"],
+            admin_up=admin_up,
+            oper_up=admin_up and "LOWER_UP" in flags,
+            addresses=tuple(IPv4Interface(address) for address in row["ipv4"]),
+        ))
+    return result
+
+
+def _prefix(text: str) -> IPv4Network:
+    try:
+        return IPv4Network("0.0.0.0/0" if text == "default" else text, strict=False)
+    except ValueError:
+        raise ParseError(f"route {text!r} is not an IPv4 prefix") from None
+
+
+def _next_hop(row: dict[str, Any]) -> NextHop:
+    if row.get("type") in _DISCARD_TYPES:
+        return NextHop(interface="Null0")
+    return NextHop(address=ipv4_address(row["nexthop"]), interface=row["interface"] or None)
+
+
+def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
+    """``ip route show``: one route per line; ``nexthop`` lines add next hops to the route above (ECMP).
+
+    A route on a link without carrier (``linkdown``) is listed but not selected."""
+    result: list[Route] = []
+    for row in rows:
+        if not row["prefix"]:
+            if not result:
+                raise ParseError("a multipath next hop before any route")
+            last = result[-1]
+            hops = (*last.next_hops, _next_hop(row))
+            result[-1] = Route(prefix=last.prefix, protocol=last.protocol, next_hops=hops,
+                               selected=last.selected, metric=last.metric)
+            continue
+        protocol = _PROTOCOLS.get(row["protocol"], "other")
+        hops = (_next_hop(row),) if row["nexthop"] or row["interface"] or row["type"] in _DISCARD_TYPES else ()
+        result.append(Route(prefix=_prefix(row["prefix"]), protocol=protocol, next_hops=hops,
+                            selected=not row["linkdown"], metric=to_int(row["metric"])))
+    return result
+
+
+def ping(rows: Rows, text: str, request: FactRequest) -> PingResult:
+    """iputils/BusyBox ``ping``: ``3 packets transmitted, 2 received``. ``connect: Network is unreachable``
+    (no route, nothing sent) is 0 of 0; any other output without statistics (an unknown host name) is an error."""
+    target = request.arg("target") or ""
+    match = _PING_STATS.search(text)
+    if match:
+        return PingResult(target=target, sent=int(match.group(1)), received=int(match.group(2)))
+    if re.search(r"^ping: (?:connect|sendmsg): Network is unreachable", text, re.MULTILINE):
+        return PingResult(target=target, sent=0, received=0)
+    problem = next((line.strip() for line in text.splitlines() if line.startswith("ping:")), None)
+    raise ParseError(f"ping did not run: {problem}" if problem else "no ping statistics in the output")
+
+
+def ping_command(request: FactRequest) -> str:
+    """``ping -c 3 -W 1 [-I source] target``: three probes, one second each to answer, then it ends."""
+    source = request.arg("source")
+    return f"ping -c {PING_COUNT} -W 1 " + (f"-I {source} " if source else "") + f"{request.arg('target')}"
+
+
+def hostname(rows: Rows, text: str, request: FactRequest) -> RunningConfig:
+    """``hostname``: a host has no running configuration; its name is what a config check can look at."""
+    name = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    return RunningConfig(text=text, hostname=name, dialect="generic")
+
+
+PLATFORM = Platform(
+    name="linux",
+    netmiko_device_type="linux",
+    netmiko_telnet_device_type=None,
+    template_platform="linux",
+    facts={
+        "interfaces": FactSpec("ip addr show", interfaces),
+        "routes": FactSpec("ip -4 route show", routes),
+        "ping": FactSpec(ping_command, ping, parsed=False),
+        "running_config": FactSpec("hostname", hostname, parsed=False),
+        "command": FactSpec("{command}", command_rows, parsed=False),
+    },
+    # bash/dash for an unknown command; iproute2 for a bad object, argument or device.
+    error_markers=(
+        "-bash: ",
+        "bash: ",
+        "sh: ",
+        'Object "',
+        'Command "',
+        'Device "',
+        "Error: ",
+        "ping: usage error",
+    ),
+)
