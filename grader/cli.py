@@ -92,15 +92,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader import cli_labs
+    from grader import cli_labs, cli_live, cli_runtime
 
-    for command in cli_labs.COMMANDS:
-        main.add_command(command)
-    try:
-        from grader import cli_runtime
-    except ImportError:  # pragma: no cover - runtime extras missing
-        return
-    for command in getattr(cli_runtime, "COMMANDS", ()):
+    # cli_live's `down` (lab folder or id, --all, state cleanup) replaces the runtime's plain one.
+    for command in [*cli_runtime.COMMANDS, *cli_labs.COMMANDS, *cli_live.COMMANDS]:
         main.add_command(command)
 
 

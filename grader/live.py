@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -28,18 +29,34 @@ def load_inventory(path: Path) -> Inventory:
         raise LabFileError([f"{path}: {where}: {first['msg']}"]) from None
 
 
-def deployed_inventory_path(lab_id: str) -> Path:
-    from grader.runtime.state import inventory_path
+PASSWORD_ENV = "LABGRADER_PASSWORD"
+DEFAULT_PASSWORD = "labgrader"  # the throw-away password of locally deployed labs unless the variable is set
 
-    return inventory_path(lab_id)
+
+def state_dir() -> Path:
+    """Where ``up`` keeps what it wrote (inventories): ``$LABGRADER_STATE_DIR`` or ~/.local/state/labgrader."""
+    root = os.environ.get("LABGRADER_STATE_DIR") or os.environ.get("XDG_STATE_HOME")
+    base = Path(root) if root else Path.home() / ".local" / "state"
+    return base if os.environ.get("LABGRADER_STATE_DIR") else base / "labgrader"
+
+
+def deployed_inventory_path(lab_id: str) -> Path:
+    return state_dir() / lab_id / "inventory.yaml"
+
+
+def lab_password() -> str:
+    return os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
 
 
 def live_transport(loaded: LoadedLab, inventory_file: Path | None) -> tuple[NetmikoTransport, str]:
-    """The transport for ``grade --inventory FILE`` or, without a file, ``grade --live``."""
+    """The transport for ``grade --inventory FILE`` or, without a file, ``grade --live`` (the inventory that
+    ``labgrader up`` wrote; its password is ``$LABGRADER_PASSWORD`` or the default lab password)."""
+    environ: dict[str, str] | None = None
     if inventory_file is None:
         inventory_file = deployed_inventory_path(loaded.lab.id)
         if not inventory_file.exists():
             raise LabFileError([f"lab {loaded.lab.id!r} is not running here: start it with "
                                 f"`labgrader up {loaded.directory}` (or give --inventory FILE)"])
+        environ = {**os.environ, PASSWORD_ENV: lab_password()}
     inventory = load_inventory(inventory_file)
-    return NetmikoTransport(inventory), f"live:{inventory_file}"
+    return NetmikoTransport(inventory, environ), f"live:{inventory_file}"

@@ -19,7 +19,7 @@ class HostnameCheck(CheckType):
     name = "hostname"
     summary = "the device's configured hostname (sysname)"
     Params = HostnameParams
-    fact_kinds: ClassVar = ("running_config",)
+    fact_kinds: ClassVar = ("hostname",)
 
     def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
         assert isinstance(params, HostnameParams)

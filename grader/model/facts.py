@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 # The kinds of fact a platform can be asked for. A check names the kinds it needs; the platform maps each
 # kind (with its arguments, e.g. the ping target) to one command.
-FactKind = Literal["interfaces", "routes", "ospf_neighbors", "bgp_neighbors", "ping", "running_config", "command"]
+FactKind = Literal["interfaces", "routes", "ospf_neighbors", "bgp_neighbors", "ping", "running_config", "hostname",
+                   "command"]
 
 RouteProtocol = Literal["connected", "local", "static", "ospf", "bgp", "isis", "rip", "kernel", "other"]
 

@@ -56,7 +56,9 @@ class Platform:
         try:
             return self.facts[kind]
         except KeyError:
-            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}") from None
+            why = self.extra.get("unsupported", {}).get(kind)
+            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}"
+                                   + (f": {why}" if why else "")) from None
 
     def command_for(self, request: FactRequest) -> str:
         return self.spec(request.kind).command_for(request)

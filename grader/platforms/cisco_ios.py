@@ -118,6 +118,7 @@ PLATFORM = Platform(
         "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
         "ping": FactSpec(ping_command, ping, parsed=False),
         "running_config": FactSpec("show running-config", running_config("hostname"), parsed=False),
+        "hostname": FactSpec("show running-config", running_config("hostname"), parsed=False),
         "command": FactSpec("{command}", command_rows, parsed=False),
     },
     error_markers=(

@@ -167,5 +167,8 @@ PLATFORM = Platform(
         "Exiting: failed to connect to any daemons",
     ),
     session_setup=("terminal length 0",),
-    extra={"unsupported": {"ping": "vtysh's ping runs the system ping with no count: it never ends by itself"}},
+    extra={"unsupported": {
+        "ping": "vtysh's ping runs the system ping with no count: it never ends by itself",
+        "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
+    }},
 )

@@ -153,6 +153,8 @@ PLATFORM = Platform(
         "ping": FactSpec(ping_command, ping, parsed=False),
         "running_config": FactSpec("display current-configuration",
                                    running_config("sysname", dialect="huawei_vrp"), parsed=False),
+        "hostname": FactSpec("display current-configuration",
+                             running_config("sysname", dialect="huawei_vrp"), parsed=False),
         "command": FactSpec("{command}", command_rows, parsed=False),
     },
     # "Error: Unrecognized command found at '^' position." follows the caret line. A bare "^" marker would be

@@ -117,6 +117,7 @@ PLATFORM = Platform(
         "routes": FactSpec("ip -4 route show", routes),
         "ping": FactSpec(ping_command, ping, parsed=False),
         "running_config": FactSpec("hostname", hostname, parsed=False),
+        "hostname": FactSpec("hostname", hostname, parsed=False),
         "command": FactSpec("{command}", command_rows, parsed=False),
     },
     # bash/dash for an unknown command; iproute2 for a bad object, argument or device.

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +35,9 @@ STAGING = "/tmp/labgrader-recipe"
 # Anything of the build that is not a recipe file; part of the hash.
 _TRIM = ("/usr/share/man/*", "/usr/share/doc/*", "/usr/share/locale/*", "/usr/share/info/*",
          "/usr/share/lintian/*", "/usr/share/bash-completion/*")
-_BUILD_FORMAT = f"1 minbase no-recommends trim={','.join(_TRIM)} entrypoint={ENTRYPOINT}"
+# merged /usr set up by mmdebstrap's hook: otherwise apt pulls in usrmerge and, with it, perl (50 MB).
+_HOOK_DIR = "/usr/share/mmdebstrap/hooks/maybe-merged-usr"
+_BUILD_FORMAT = f"2 minbase no-recommends merged-usr trim={','.join(_TRIM)} entrypoint={ENTRYPOINT}"
 
 Progress = Callable[[str], None]
 
@@ -100,7 +103,7 @@ def _error_line(text: str) -> str:
 
 
 def _mmdebstrap(name: str, suite: str, sources: list[str], staging: Path, out: Path) -> list[str]:
-    cmd = ["mmdebstrap", "--variant=minbase", "--format=tar", "--quiet",
+    cmd = ["mmdebstrap", "--variant=minbase", "--format=tar", "--quiet", f"--hook-dir={_HOOK_DIR}",
            "--aptopt=APT::Install-Recommends \"false\"",
            f"--include={','.join(packages(name))}"]
     cmd += [f"--dpkgopt=path-exclude={pattern}" for pattern in _TRIM]
@@ -146,6 +149,19 @@ def _build_one(name: str, suite: str, sources: list[str], full_hash: str) -> Non
             raise DeployError(f"building image {name}: docker import failed: {message['error']}")
 
 
+def _remove_stale(name: str, keep: str, say: Progress) -> None:
+    """Remove older builds of a recipe; one still used by a container stays (Docker refuses)."""
+    for image in client().images.list(name=f"{REPOSITORY}/{name}"):
+        for tag in image.tags:
+            if tag in (keep, f"{REPOSITORY}/{name}:latest") or not tag.startswith(f"{REPOSITORY}/{name}:"):
+                continue
+            try:
+                client().images.remove(tag)
+                say(f"{name}: removed old image {tag}")
+            except APIError:
+                say(f"{name}: old image {tag} is still in use; kept")
+
+
 def build_images(names: list[str] | None = None, force: bool = False,
                  on_progress: Progress | None = None) -> list[ImageInfo]:
     """Build the images whose recipe changed (all of ``names`` with ``force``); tag them ``:latest``.
@@ -154,17 +170,27 @@ def build_images(names: list[str] | None = None, force: bool = False,
     """
     say = on_progress or (lambda _message: None)
     suite, sources = debian_sources()
-    for name in names or RECIPES:
-        full_hash = recipe_hash(name, suite)
-        tag = f"{REPOSITORY}/{name}:{full_hash[:12]}"
-        if force or not _exists(tag):
-            say(f"{name}: building {tag} from Debian {suite} packages")
-            started = time.monotonic()
-            _build_one(name, suite, sources, full_hash)
-            say(f"{name}: built in {time.monotonic() - started:.1f} s")
-        else:
-            say(f"{name}: {tag} is up to date")
-        client().images.get(tag).tag(f"{REPOSITORY}/{name}", "latest")
+    chosen = list(names or RECIPES)
+    hashes = {name: recipe_hash(name, suite) for name in chosen}
+    tags = {name: f"{REPOSITORY}/{name}:{hashes[name][:12]}" for name in chosen}
+    todo = [name for name in chosen if force or not _exists(tags[name])]
+    for name in chosen:
+        if name not in todo:
+            say(f"{name}: {tags[name]} is up to date")
+
+    def build(name: str) -> None:
+        say(f"{name}: building {tags[name]} from Debian {suite} packages")
+        started = time.monotonic()
+        _build_one(name, suite, sources, hashes[name])
+        say(f"{name}: built in {time.monotonic() - started:.1f} s")
+
+    if todo:  # the recipes build side by side: each waits on downloads and dpkg much of the time
+        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+            for future in [pool.submit(build, name) for name in todo]:
+                future.result()
+    for name in chosen:
+        client().images.get(tags[name]).tag(f"{REPOSITORY}/{name}", "latest")
+        _remove_stale(name, tags[name], say)
     wanted = set(names or RECIPES)
     return [info for info in list_images() if info.current and info.name in wanted]
 

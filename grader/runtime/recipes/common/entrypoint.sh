@@ -13,7 +13,7 @@ mkdir -p "$RUN" /run/sshd
 user=${LABGRADER_SSH_USER:-student}
 pass=${LABGRADER_SSH_PASSWORD:-labgrader}
 if [ -r "$LG/credentials" ]; then
-    { read -r user; read -r pass; } < "$LG/credentials"
+    { IFS= read -r user; IFS= read -r pass; } < "$LG/credentials"
     rm -f "$LG/credentials"
 fi
 unset LABGRADER_SSH_PASSWORD

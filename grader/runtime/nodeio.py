@@ -1,0 +1,103 @@
+"""Talking to one node's container: copy files in, apply its configuration, wait until it is ready."""
+
+from __future__ import annotations
+
+import io
+import socket
+import tarfile
+import time
+
+from docker.errors import APIError, NotFound
+from docker.models.containers import Container
+
+from grader.errors import DeployError
+
+CONFIG_PATH = "etc/labgrader/config"
+CREDENTIALS_PATH = "etc/labgrader/credentials"
+APPLY = "/usr/local/sbin/lg-apply"
+_POLL = 0.05
+# The entrypoint records the outcome of the first configuration in /run/labgrader.
+_STATUS = ("cat /run/labgrader/apply.rc 2>/dev/null || echo pending; cat /run/labgrader/apply.log 2>/dev/null; "
+           "[ \"$(cat /etc/labgrader/recipe)\" != frr ] || vtysh -c 'show version' >/dev/null 2>&1 "
+           "|| echo 'vtysh does not answer'")
+
+
+def put_files(container: Container, files: dict[str, str]) -> None:
+    """Write text files (path relative to / → content) into the container, mode 0600, owned by root."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime = len(data), 0o600, int(time.time())
+            tar.addfile(info, io.BytesIO(data))
+    try:
+        container.put_archive("/", buffer.getvalue())
+    except APIError as exc:
+        raise DeployError(f"{container.name}: cannot copy files in: {exc.explanation or exc}") from None
+
+
+def _problem(node: str, code: int, output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    detail = "; ".join(lines[:3]) if lines else f"exit status {code}"
+    return f"node {node}: configuration failed: {detail}"
+
+
+def apply(node: str, container: Container, config: str | None) -> str | None:
+    """Replace the node's configuration (None: re-apply the current one) and bring the node to that state.
+
+    The text travels in the environment of the exec (one Docker call). Returns a problem line or None.
+    """
+    environment = {"LABGRADER_CONFIG": config} if config is not None else None
+    try:
+        code, output = container.exec_run([APPLY], stdout=True, stderr=True, environment=environment)
+    except APIError as exc:
+        return f"node {node}: cannot run {APPLY}: {exc.explanation or exc}"
+    if code != 0:
+        return _problem(node, code, output.decode(errors="replace"))
+    return None
+
+
+def _banner(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.settimeout(0.5)
+            return sock.recv(4).startswith(b"SSH-")
+    except OSError:
+        return False
+
+
+def _logs_tail(container: Container) -> str:
+    try:
+        lines = container.logs(tail=3).decode(errors="replace").strip().splitlines()
+    except APIError:
+        return ""
+    return f": {lines[-1]}" if lines else ""
+
+
+def wait_ready(node: str, container: Container, port: int, deadline: float) -> None:
+    """Poll until sshd answers on ``port`` and the first configuration is applied (FRR: vtysh answers).
+
+    ``DeployError`` when the container stops, the configuration failed, or ``deadline`` (monotonic) passes.
+    """
+    while not _banner(port):
+        if time.monotonic() > deadline:
+            raise DeployError(f"node {node}: sshd did not answer on 127.0.0.1:{port} in time")
+        try:
+            container.reload()
+        except NotFound:
+            raise DeployError(f"node {node}: its container disappeared") from None
+        if container.status not in ("running", "created"):
+            raise DeployError(f"node {node}: container {container.status}{_logs_tail(container)}")
+        time.sleep(_POLL)
+    while True:
+        code, output = container.exec_run(["sh", "-c", _STATUS])
+        text = output.decode(errors="replace")
+        first, _, rest = text.partition("\n")
+        if first.strip() == "0" and "vtysh does not answer" not in rest:
+            return
+        if first.strip() not in ("0", "pending"):
+            raise DeployError(_problem(node, int(first) if first.strip().isdigit() else code, rest))
+        if time.monotonic() > deadline:
+            raise DeployError(f"node {node}: not ready in time ({rest.strip() or 'configuration pending'})")
+        time.sleep(_POLL)

@@ -1,0 +1,99 @@
+"""The command line as users meet it: exit codes, one-line errors, report formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+LAB = ROOT / "labs" / "hcia-static-routing"
+CORRECT = LAB / "submissions" / "solution"
+BROKEN = ROOT / "tests" / "data" / "broken_labs"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_lint_bundled_labs_passes() -> None:
+    code, out, err = run("lint", *sorted(str(p.parent) for p in ROOT.glob("labs/*/lab.yaml")))
+    assert code == 0, err
+    assert out.count("ok: ") == len(list(ROOT.glob("labs/*/lab.yaml")))
+
+
+def test_lint_rejects_broken_labs_with_file_line_and_no_traceback() -> None:
+    code, _, err = run("lint", BROKEN / "unknown_check_type.yaml", BROKEN / "misspelt_param.yaml")
+    assert code == 1
+    assert "Traceback" not in err
+    assert (f"error: {BROKEN / 'unknown_check_type.yaml'}:11: objectives[0].checks[0].type: unknown check type "
+            "'ospf_neighbour' (did you mean 'ospf_neighbor'?)") in err.splitlines()
+
+
+@pytest.mark.skipif(not CORRECT.exists(), reason="no recorded solution submission yet")
+def test_grade_capture_json_and_exit_code() -> None:
+    code, out, _ = run("grade", LAB, "--capture", CORRECT, "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["score"] == report["max_score"] == 100
+    assert {o["outcome"] for o in report["objectives"]} == {"pass"}
+
+
+@pytest.mark.skipif(not (LAB / "submissions" / "missing-route").exists(), reason="no recorded broken submission")
+def test_grade_broken_capture_exits_1_and_writes_output(tmp_path: Path) -> None:
+    out_file = tmp_path / "report.xml"
+    code, out, _ = run("grade", LAB, "--capture", LAB / "submissions" / "missing-route", "--format", "junit",
+                       "--output", out_file)
+    assert code == 1
+    assert out == ""
+    assert "<failure" in out_file.read_text()
+
+
+def test_grade_missing_capture_is_one_line_error(tmp_path: Path) -> None:
+    code, out, err = run("grade", LAB, "--capture", tmp_path / "nothing")
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "not a capture" in err
+
+
+def test_capture_missing_a_node_makes_its_checks_error(tmp_path: Path) -> None:
+    if not CORRECT.exists():
+        pytest.skip("no recorded solution submission yet")
+    capture = tmp_path / "capture"
+    shutil.copytree(CORRECT, capture)
+    manifest = (capture / "manifest.yaml").read_text()
+    import yaml
+
+    data = yaml.safe_load(manifest)
+    del data["nodes"]["r2"]
+    (capture / "manifest.yaml").write_text(yaml.safe_dump(data))
+    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json")
+    report = json.loads(out)
+    outcomes = {o["id"]: o["outcome"] for o in report["objectives"]}
+    assert code == 1
+    assert outcomes["r2-static"] == "error"
+    assert outcomes["r1-static"] == "pass"
+    assert report["score"] < 100
+
+
+def test_show_renders_variables() -> None:
+    code, out, _ = run("show", LAB, "--var", "lan_b=77")
+    assert code == 0
+    assert "192.168.77.0/24" in out and "{{" not in out
+
+
+def test_unknown_variable_is_an_error() -> None:
+    code, _, err = run("show", LAB, "--var", "lan_z=1")
+    assert code == 2 and "unknown variable 'lan_z'" in err
+
+
+def test_checks_lists_every_type() -> None:
+    code, out, _ = run("checks")
+    assert code == 0
+    for name in ("interface", "route", "ospf_neighbor", "bgp_neighbor", "ping", "config", "hostname", "command"):
+        assert f"{name}: " in out
