@@ -8,9 +8,11 @@ neither in ``docker inspect`` nor in a label; the user name is a label.
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -43,6 +45,8 @@ from grader.runtime.state import (
 RECIPE_OF: dict[str, str] = {"frr": "frr", "linux": "host"}
 CAPS = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
 READY_SECONDS = 60.0
+_NODE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_IPV6 = Path("/proc/sys/net/ipv6").is_dir()  # the engine is local: its kernel is this one
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -98,12 +102,25 @@ class Deployment:
         return write_inventory_file(path, self.lab_id, data)
 
 
-def _parallel(work: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
+def _parallel(work: Callable[[_T], _R], items: Iterable[_T], cancel: threading.Event | None = None) -> list[_R]:
+    """``work`` on every item in threads; the first failure (or Ctrl-C) sets ``cancel`` and is raised."""
     items = list(items)
     if not items:
         return []
-    with ThreadPoolExecutor(max_workers=min(8, len(items))) as pool:
-        return list(pool.map(work, items))
+    pool = ThreadPoolExecutor(max_workers=min(8, len(items)))
+    try:
+        futures = [pool.submit(work, item) for item in items]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [f.exception() for f in futures if f.done() and f.exception() is not None]
+        if failed:
+            raise failed[0]  # type: ignore[misc]
+        return [f.result() for f in futures]
+    except BaseException:
+        if cancel is not None:
+            cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _images(topology: Topology) -> dict[str, str]:
@@ -128,6 +145,9 @@ def _check(lab_id: str, topology: Topology, configs: dict[str, str]) -> None:
     unknown = sorted(set(configs) - set(topology.nodes))
     if unknown:
         raise DeployError(f"configs name nodes not in the topology: {', '.join(unknown)}")
+    for name in topology.nodes:
+        if not _NODE_NAME.match(name):
+            raise DeployError(f"node name {name!r} cannot name a container: use letters, digits, '.', '_', '-'")
     for link in topology.links:
         for end in link.endpoints:
             veth.check_interface(end.node, end.interface)
@@ -144,8 +164,8 @@ def deploy(lab_id: str, topology: Topology, configs: dict[str, str], *, ssh_user
     or Ctrl-C, everything created is removed and ``DeployError`` raised.
     """
     _check(lab_id, topology, configs)
-    if not ssh_user or "\n" in ssh_user + ssh_password or ":" in ssh_user:
-        raise DeployError("the SSH user must be non-empty, without ':' or line breaks")
+    if not ssh_user or not ssh_password or "\n" in ssh_user + ssh_password or ":" in ssh_user:
+        raise DeployError("the SSH user and password must be non-empty, without line breaks (user: no ':')")
     images = _images(topology)
     interfaces = veth.interfaces_by_node(topology.links)
     try:
@@ -165,9 +185,11 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
             ready_seconds: float) -> Deployment:
     def create(name: str) -> Container:
         platform = topology.nodes[name].platform
-        sysctls = {"net.ipv6.conf.all.disable_ipv6": "0"}
+        sysctls = {"net.ipv6.conf.all.disable_ipv6": "0"} if _IPV6 else {}
         if platform == "frr":
-            sysctls |= {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"}
+            sysctls["net.ipv4.ip_forward"] = "1"
+            if _IPV6:
+                sysctls["net.ipv6.conf.all.forwarding"] = "1"
         try:
             container = client().containers.create(
                 images[name], name=container_name(lab_id, name), hostname=name, detach=True,
@@ -201,7 +223,9 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
             raise DeployError(f"node {name}: Docker published no port for SSH")
         ports[name] = port
     deadline = time.monotonic() + ready_seconds
-    _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline), names)
+    cancel = threading.Event()
+    _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline, cancel), names,
+              cancel)
     nodes = {name: DeployedNode(name, topology.nodes[name].platform, containers[name].name, ports[name],
                                 interfaces.get(name, [])) for name in names}
     return Deployment(lab_id=lab_id, nodes=nodes, ssh_user=ssh_user, ssh_password=SecretStr(ssh_password))

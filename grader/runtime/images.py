@@ -10,12 +10,14 @@ build options, so a build is skipped when nothing changed; ``labgrader/<recipe>:
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,14 +98,17 @@ def _exists(tag: str) -> bool:
 
 
 def _error_line(text: str) -> str:
-    """The line of mmdebstrap's output that says what failed (its first error; the rest is its cleanup)."""
+    """The line of mmdebstrap's output that says what failed: apt's or a hook's own error when there is one,
+    rather than mmdebstrap's summary (``E: setup failed: ...``, ``E: mmdebstrap failed to run``)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("E:")]
-    return errors[0] if errors else (lines or ["(no output)"])[-1]
+    specific = [line for line in errors if not line.startswith(("E: setup failed", "E: mmdebstrap failed"))]
+    line = (specific or errors or lines or ["(no output)"])[0]
+    return line if len(line) <= 300 else line[:297] + "..."
 
 
 def _mmdebstrap(name: str, suite: str, sources: list[str], staging: Path, out: Path) -> list[str]:
-    cmd = ["mmdebstrap", "--variant=minbase", "--format=tar", "--quiet", f"--hook-dir={_HOOK_DIR}",
+    cmd = ["mmdebstrap", "--variant=minbase", "--format=tar", f"--hook-dir={_HOOK_DIR}",
            "--aptopt=APT::Install-Recommends \"false\"",
            f"--include={','.join(packages(name))}"]
     cmd += [f"--dpkgopt=path-exclude={pattern}" for pattern in _TRIM]
@@ -119,6 +124,10 @@ def _mmdebstrap(name: str, suite: str, sources: list[str], staging: Path, out: P
 
 def _build_one(name: str, suite: str, sources: list[str], full_hash: str) -> None:
     tag = full_hash[:12]
+    try:
+        previous: str | None = client().images.get(f"{REPOSITORY}/{name}:{tag}").id
+    except ImageNotFound:
+        previous = None
     with tempfile.TemporaryDirectory(prefix=f"labgrader-{name}-") as tmp:
         staging = Path(tmp, "recipe")
         staging.mkdir()
@@ -147,6 +156,9 @@ def _build_one(name: str, suite: str, sources: list[str], full_hash: str) -> Non
             continue
         if isinstance(message, dict) and message.get("error"):
             raise DeployError(f"building image {name}: docker import failed: {message['error']}")
+    if previous is not None:  # a forced rebuild: the image that had the tag is now nameless
+        with contextlib.suppress(APIError):
+            client().images.remove(previous)
 
 
 def _remove_stale(name: str, keep: str, say: Progress) -> None:
@@ -160,6 +172,35 @@ def _remove_stale(name: str, keep: str, say: Progress) -> None:
                 say(f"{name}: removed old image {tag}")
             except APIError:
                 say(f"{name}: old image {tag} is still in use; kept")
+    for image in client().images.list(filters={"dangling": True, "label": f"labgrader.recipe={name}"}):
+        with contextlib.suppress(APIError):  # nameless leftovers of forced rebuilds, once unused
+            client().images.remove(image.id)
+
+
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One image build at a time on this machine (two would race for the same tags)."""
+    path = Path(tempfile.gettempdir(), "labgrader-images.lock")
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_many(todo: list[str], suite: str, sources: list[str], hashes: dict[str, str],
+                tags: dict[str, str], say: Progress) -> None:
+    def build(name: str) -> None:
+        say(f"{name}: building {tags[name]} from Debian {suite} packages")
+        started = time.monotonic()
+        _build_one(name, suite, sources, hashes[name])
+        say(f"{name}: built in {time.monotonic() - started:.1f} s")
+
+    if todo:  # the recipes build side by side: each waits on downloads and dpkg much of the time
+        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+            for future in [pool.submit(build, name) for name in todo]:
+                future.result()
 
 
 def build_images(names: list[str] | None = None, force: bool = False,
@@ -174,23 +215,16 @@ def build_images(names: list[str] | None = None, force: bool = False,
     hashes = {name: recipe_hash(name, suite) for name in chosen}
     tags = {name: f"{REPOSITORY}/{name}:{hashes[name][:12]}" for name in chosen}
     todo = [name for name in chosen if force or not _exists(tags[name])]
+    with _build_lock() if todo else contextlib.nullcontext():
+        if not force:  # another process may have built them while this one waited for the lock
+            todo = [name for name in todo if not _exists(tags[name])]
+        _build_many(todo, suite, sources, hashes, tags, say)
     for name in chosen:
         if name not in todo:
             say(f"{name}: {tags[name]} is up to date")
-
-    def build(name: str) -> None:
-        say(f"{name}: building {tags[name]} from Debian {suite} packages")
-        started = time.monotonic()
-        _build_one(name, suite, sources, hashes[name])
-        say(f"{name}: built in {time.monotonic() - started:.1f} s")
-
-    if todo:  # the recipes build side by side: each waits on downloads and dpkg much of the time
-        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
-            for future in [pool.submit(build, name) for name in todo]:
-                future.result()
-    for name in chosen:
         client().images.get(tags[name]).tag(f"{REPOSITORY}/{name}", "latest")
         _remove_stale(name, tags[name], say)
+
     wanted = set(names or RECIPES)
     return [info for info in list_images() if info.current and info.name in wanted]
 
@@ -217,14 +251,16 @@ def image_for(reference: str) -> str:
     ``labgrader/<recipe>`` and ``labgrader/<recipe>:latest`` mean the image of the recipe as it is now; any
     other reference must already exist locally (nothing can be pulled).
     """
-    repo, _, tag = reference.rpartition(":") if ":" in reference.split("/")[-1] else (reference, "", "")
+    last = reference.rsplit("/", 1)[-1]
+    repo, tag = (reference.rsplit(":", 1) if ":" in last else (reference, ""))
+    ours = repo.startswith(f"{REPOSITORY}/")
     recipe = repo.removeprefix(f"{REPOSITORY}/")
-    if repo.startswith(f"{REPOSITORY}/") and recipe in RECIPES and tag in ("", "latest"):
+    if ours and recipe in RECIPES and tag in ("", "latest"):
         wanted = current_tag(recipe)
         if not _exists(wanted):
             raise DeployError(f"image {wanted} (recipe {recipe}) is not built: run `labgrader images build`")
         return wanted
     if not _exists(reference):
-        hint = " run `labgrader images build`" if repo.startswith(f"{REPOSITORY}/") else ""
-        raise DeployError(f"image {reference} is not available locally and cannot be pulled;{hint}".rstrip(";"))
+        hint = f"; known recipes: {', '.join(RECIPES)}, run `labgrader images build`" if ours else ""
+        raise DeployError(f"image {reference} is not available locally and cannot be pulled{hint}")
     return reference

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 import tarfile
+import threading
 import time
 
 from docker.errors import APIError, NotFound
@@ -16,6 +17,7 @@ CONFIG_PATH = "etc/labgrader/config"
 CREDENTIALS_PATH = "etc/labgrader/credentials"
 APPLY = "/usr/local/sbin/lg-apply"
 _POLL = 0.05
+_ENV_MAX = 100_000  # the kernel limits one environment string to 128 KiB
 # The entrypoint records the outcome of the first configuration in /run/labgrader.
 _STATUS = ("cat /run/labgrader/apply.rc 2>/dev/null || echo pending; cat /run/labgrader/apply.log 2>/dev/null; "
            "[ \"$(cat /etc/labgrader/recipe)\" != frr ] || vtysh -c 'show version' >/dev/null 2>&1 "
@@ -46,9 +48,14 @@ def _problem(node: str, code: int, output: str) -> str:
 def apply(node: str, container: Container, config: str | None) -> str | None:
     """Replace the node's configuration (None: re-apply the current one) and bring the node to that state.
 
-    The text travels in the environment of the exec (one Docker call). Returns a problem line or None.
+    The text travels in the environment of the exec (one Docker call instead of a copy and an exec); a text
+    too long for an environment variable is copied in first. Returns a problem line or None.
     """
-    environment = {"LABGRADER_CONFIG": config} if config is not None else None
+    environment = None
+    if config is not None and len(config.encode()) <= _ENV_MAX:
+        environment = {"LABGRADER_CONFIG": config}
+    elif config is not None:
+        put_files(container, {CONFIG_PATH: config})
     try:
         code, output = container.exec_run([APPLY], stdout=True, stderr=True, environment=environment)
     except APIError as exc:
@@ -75,12 +82,17 @@ def _logs_tail(container: Container) -> str:
     return f": {lines[-1]}" if lines else ""
 
 
-def wait_ready(node: str, container: Container, port: int, deadline: float) -> None:
+def wait_ready(node: str, container: Container, port: int, deadline: float,
+               cancel: threading.Event | None = None) -> None:
     """Poll until sshd answers on ``port`` and the first configuration is applied (FRR: vtysh answers).
 
-    ``DeployError`` when the container stops, the configuration failed, or ``deadline`` (monotonic) passes.
+    ``DeployError`` when the container stops, the configuration failed, ``deadline`` (monotonic) passes or
+    ``cancel`` is set (another node failed).
     """
+    cancel = cancel or threading.Event()
     while not _banner(port):
+        if cancel.is_set():
+            raise DeployError(f"node {node}: cancelled")
         if time.monotonic() > deadline:
             raise DeployError(f"node {node}: sshd did not answer on 127.0.0.1:{port} in time")
         try:
@@ -98,6 +110,8 @@ def wait_ready(node: str, container: Container, port: int, deadline: float) -> N
             return
         if first.strip() not in ("0", "pending"):
             raise DeployError(_problem(node, int(first) if first.strip().isdigit() else code, rest))
+        if cancel.is_set():
+            raise DeployError(f"node {node}: cancelled")
         if time.monotonic() > deadline:
             raise DeployError(f"node {node}: not ready in time ({rest.strip() or 'configuration pending'})")
         time.sleep(_POLL)

@@ -61,7 +61,8 @@ for proto in boot static zebra ospf bgp isis rip ripng eigrp babel nhrp openfabr
     ip -4 route flush table main proto "$proto" >/dev/null 2>&1
     ip -6 route flush table main proto "$proto" >/dev/null 2>&1
 done
-ip route del default 2>/dev/null
+while ip -4 route del default 2>/dev/null; do :; done
+while ip -6 route del default 2>/dev/null; do :; done
 ip nexthop flush >/dev/null 2>&1
 ip neigh flush all >/dev/null 2>&1
 
@@ -79,6 +80,14 @@ if [ "$recipe" = frr ]; then
         echo "FRR did not start"
         exit 4
     fi
+    # frrinit returns once the daemons answer; watchfrr's start command may still be sending them
+    # the configuration (vtysh -b): wait for it, polled every 10 ms, at most 60 s.
+    n=0
+    while pgrep -f /usr/lib/frr/watchfrr.sh >/dev/null; do
+        n=$((n + 1))
+        if [ "$n" -gt 6000 ]; then echo "FRR did not load its configuration in time"; exit 5; fi
+        sleep 0.01
+    done
     exit $rc
 fi
 if [ -e "$config" ]; then

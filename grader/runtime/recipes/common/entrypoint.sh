@@ -8,10 +8,11 @@
 set -u
 LG=/etc/labgrader
 RUN=/run/labgrader
+rm -rf "$RUN"
 mkdir -p "$RUN" /run/sshd
 
 user=${LABGRADER_SSH_USER:-student}
-pass=${LABGRADER_SSH_PASSWORD:-labgrader}
+pass=${LABGRADER_SSH_PASSWORD-}
 if [ -r "$LG/credentials" ]; then
     { IFS= read -r user; IFS= read -r pass; } < "$LG/credentials"
     rm -f "$LG/credentials"
@@ -20,8 +21,12 @@ unset LABGRADER_SSH_PASSWORD
 if ! id "$user" >/dev/null 2>&1; then
     groups=$(cat "$LG/login-groups" 2>/dev/null || true)
     useradd -m -s "$(cat "$LG/login-shell")" ${groups:+-G "$groups"} "$user"
+    pass=${pass:-labgrader}
 fi
-printf '%s:%s\n' "$user" "$pass" | chpasswd
+# a restarted container keeps the password it was given
+if [ -n "$pass" ]; then
+    printf '%s:%s\n' "$user" "$pass" | chpasswd
+fi
 
 # The management interface eth0 only carries SSH: no default route through it.
 ip route del default dev eth0 2>/dev/null
