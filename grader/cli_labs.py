@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
 
             write_capture(evidence, save_capture, lab_id=loaded.lab.id, source=source)
     if color is None:
-        color = output is None and click.get_text_stream("stdout").isatty()
+        color = output is None and sys.stdout.isatty()
     write_output(render(report, fmt, color=color, show_hidden=not student_view), output)
     raise SystemExit(EXIT_OK if report.passed else EXIT_NOT_PASSED)
 
