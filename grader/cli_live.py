@@ -109,7 +109,7 @@ def validate(labs: tuple[Path, ...], live: bool, record: bool) -> None:
 def _row(lab: str, run: str, score: str, expected: str, problems: list[str], seconds: float | None) -> None:
     verdict = click.style("ok", fg="green") if not problems else click.style("MISMATCH", fg="red", bold=True)
     timing = f"{seconds:6.1f} s" if seconds is not None else ""
-    click.echo(f"{lab:<24} {run:<16} {score:>9} {expected:<46} {verdict} {timing}")
+    click.echo(f"{lab:<24} {run:<22} {score:>9} {expected:<46} {verdict} {timing}")
     for problem in problems:
         click.echo(f"    {problem}")
 
