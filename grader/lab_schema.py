@@ -34,12 +34,29 @@ def lab_json_schema() -> dict[str, Any]:
                              checks=(list[check_union], Field(min_length=1)))
     lab = create_model("LabSchema", __base__=Lab, objectives=(list[objective], Field(min_length=1)))
     schema = lab.model_json_schema(by_alias=True)
+    for name, definition in schema["$defs"].items():
+        if name.endswith("Check"):
+            _allow_templates(definition)
     # ``name: value`` is short for ``name: {default: value}``
     schema["properties"]["variables"]["additionalProperties"] = {
         "anyOf": [{"$ref": "#/$defs/Variable"}, {"not": {"type": "object"}}]}
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
               "title": "labgrader lab file", **{k: v for k, v in schema.items() if k != "title"}}
     return schema
+
+
+# A check parameter may be a Jinja template of the lab variables, whatever its type once rendered.
+TEMPLATE = {"type": "string", "pattern": "\\{\\{.*\\}\\}", "description": "a Jinja template of lab variables"}
+_KEEP = {"title", "description", "default"}
+
+
+def _allow_templates(definition: dict[str, Any]) -> None:
+    for key, prop in definition.get("properties", {}).items():
+        if key == "type" or prop.get("type") == "string":
+            continue
+        inner = {k: v for k, v in prop.items() if k not in _KEEP}
+        definition["properties"][key] = {**{k: v for k, v in prop.items() if k in _KEEP},
+                                         "anyOf": [inner, TEMPLATE]}
 
 
 def render() -> str:
