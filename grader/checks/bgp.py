@@ -33,8 +33,9 @@ class BgpNeighborCheck(CheckType):
         who = f"{params.node}: BGP peer {params.peer}"
         if peer is None:
             seen = ", ".join(f"{p.address} ({p.state})" for p in fact.value) or "none"
+            everyone = [as_row(p) for p in fact.value]
             return self.result(params, verdict(False), f"{who} not configured (peers: {seen})",
-                               expected=expected, observed=None, evidence=[evidence_of(fact)])
+                               expected=expected, observed=everyone, evidence=[evidence_of(fact, everyone)])
         problems: list[str] = []
         if peer.state.casefold() != params.state.casefold():
             problems.append(f"is {peer.state}, expected {params.state}")

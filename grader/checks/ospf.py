@@ -37,8 +37,9 @@ class OspfNeighborCheck(CheckType):
         who = f"{params.node}: OSPF neighbour {params.neighbor}"
         if not neighbors:
             seen = ", ".join(f"{n.router_id} ({n.state})" for n in fact.value) or "none"
+            everyone = [as_row(n) for n in fact.value]
             return self.result(params, verdict(False), f"{who} not found (neighbours: {seen})",
-                               expected=expected, observed=[], evidence=evidence)
+                               expected=expected, observed=everyone, evidence=[evidence_of(fact, everyone)])
         want_state = ospf_state(params.state)
         problems: list[str] = []
         for neighbor in neighbors:
