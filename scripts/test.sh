@@ -9,7 +9,7 @@ cleanup() { .venv/bin/labgrader down --all >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 printf '\033[1m== %s\033[0m\n' "ruff"
-.venv/bin/ruff check grader tests benchmarks
+.venv/bin/ruff check .
 printf '\033[1m== %s\033[0m\n' "labgrader lint labs/*"
 .venv/bin/labgrader lint labs/*
 printf '\033[1m== %s\033[0m\n' "labgrader validate labs/* --live"
