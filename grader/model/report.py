@@ -78,6 +78,8 @@ class NodeStatus(BaseModel):
 
 
 class GradeReport(BaseModel):
+    """The result of grading one lab: what every reporter reads, and what ``--format json`` prints."""
+
     schema_version: str = REPORT_SCHEMA_VERSION
     tool_version: str
     lab: LabInfo
@@ -85,10 +87,11 @@ class GradeReport(BaseModel):
     source: str  # e.g. "capture:labs/x/submissions/ok" or "live:inventory.yaml"
     started: datetime
     finished: datetime
-    score: float
-    max_score: float
-    percentage: float
-    passed: bool  # every objective passed
-    counts: dict[str, int] = Field(default_factory=dict)  # outcome -> number of objectives
+    score: float = Field(description="points scored; only PASS scores (partial objectives may score a share)")
+    max_score: float = Field(description="sum of every objective's points, hidden ones included")
+    percentage: float = Field(description="100 * score / max_score, one decimal (0 to 100)")
+    passed: bool = Field(description="every objective passed")
+    counts: dict[str, int] = Field(default_factory=dict,
+                                   description="objectives per outcome, keys pass/fail/error/skip (all four present)")
     nodes: list[NodeStatus] = Field(default_factory=list)
     objectives: list[ObjectiveResult] = Field(default_factory=list)
