@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-import grader.cli  # noqa: F401  (first: importing grader.cli_live on its own is a circular import)
 from grader.cli_live import _DeployedLab
 from grader.configs import lab_configs
 from grader.engine.events import Observer

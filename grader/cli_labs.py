@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from grader.cli import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables, write_output
+from grader.cli_common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables, write_output
 from grader.errors import LabFileError
 
 FORMATS = ("terminal", "json", "junit", "gradescope", "markdown")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables
+from grader.cli_common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables
 from grader.cli_labs import with_variables
 from grader.errors import LabFileError
 

@@ -209,9 +209,9 @@ def test_linux_rejections(text: str) -> None:
 
 def test_linux_ping_command() -> None:
     linux = get_platform("linux")
-    assert linux.command_for(request("ping", target="10.0.1.1")) == "ping -c 3 -W 1 10.0.1.1"
+    assert linux.command_for(request("ping", target="10.0.1.1")) == "ping -c 3 -i 0.2 -W 1 10.0.1.1"
     assert linux.command_for(request("ping", target="10.0.1.1", source="10.0.1.10")) == \
-        "ping -c 3 -W 1 -I 10.0.1.10 10.0.1.1"
+        "ping -c 3 -i 0.2 -W 1 -I 10.0.1.10 10.0.1.1"
 
 
 @pytest.mark.parametrize(("text", "sent", "received"), [
