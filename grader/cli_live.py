@@ -10,7 +10,7 @@ import click
 
 from grader.cli_common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables
 from grader.cli_labs import with_variables
-from grader.errors import LabFileError
+from grader.errors import DeployError, LabFileError
 
 
 def _lab_id(lab: str) -> str:
@@ -55,15 +55,19 @@ def down(labs: tuple[str, ...], all_labs: bool) -> None:
     """Remove the containers and links of LAB(s) (a lab folder or id), even after a crash."""
     from grader.live import state_dir
     from grader.runtime.deploy import destroy
-    from grader.runtime.state import running_labs
+    from grader.runtime.state import check_lab_id, running_labs
 
     if all_labs == bool(labs):
         raise LabFileError(["give LAB... or --all"])
     ids = [status.lab_id for status in running_labs()] if all_labs else [_lab_id(lab) for lab in labs]
     for lab_id in ids:
+        try:
+            check_lab_id(lab_id)
+        except DeployError as exc:
+            raise LabFileError([str(exc)]) from None
         removed = destroy(lab_id)
         shutil.rmtree(state_dir() / lab_id, ignore_errors=True)
-        click.echo(f"lab {lab_id}: removed {removed} containers")
+        click.echo(f"lab {lab_id}: removed {removed} containers" if removed else f"no lab {lab_id} is deployed")
 
 
 class _DeployedLab:

@@ -1,37 +1,15 @@
-"""Command-line commands for device images and deployed labs: ``images build|list``, ``status``, ``down``.
+"""Command-line commands for device images and deployed labs: ``images build|list`` and ``status``.
 
-``COMMANDS`` lists them for the main group. Errors print one line on stderr and exit with status 2.
+``COMMANDS`` lists them for the main group (``up``/``down`` live in ``cli_live``). Errors are one line.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 
-from grader.errors import GraderError
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def friendly(func: _F) -> _F:
-    """Turn labgrader's errors and Ctrl-C into one line on stderr (exit 2, resp. 130), never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GraderError as exc:
-            click.echo(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
-            raise SystemExit(2) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            raise SystemExit(130) from None
-
-    return wrapper  # type: ignore[return-value]
+from grader.cli_common import one_line_errors
 
 
 def _size(n: int) -> str:
@@ -46,7 +24,7 @@ def images() -> None:
 @images.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even when the recipe did not change.")
 @click.argument("names", nargs=-1, type=click.Choice(["frr", "host"]))
-@friendly
+@one_line_errors
 def images_build(force: bool, names: tuple[str, ...]) -> None:
     """Build the images whose recipe changed (all, or NAMES) from Debian packages."""
     from grader.runtime.images import build_images
@@ -58,7 +36,7 @@ def images_build(force: bool, names: tuple[str, ...]) -> None:
 
 @images.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@friendly
+@one_line_errors
 def images_list(as_json: bool) -> None:
     """List the labgrader images; '*' marks the ones built from the current recipes."""
     from grader.runtime.images import list_images
@@ -77,7 +55,7 @@ def images_list(as_json: bool) -> None:
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@friendly
+@one_line_errors
 def status(as_json: bool) -> None:
     """Show the deployed labs: nodes, container states, SSH ports."""
     from grader.runtime.state import running_labs
@@ -98,15 +76,4 @@ def status(as_json: bool) -> None:
             click.echo(f"  {n.node:<12} {n.platform:<6} {n.state:<8} ssh {port:<16} {' '.join(n.interfaces)}")
 
 
-@click.command("down")
-@click.argument("lab_id")
-@friendly
-def down(lab_id: str) -> None:
-    """Remove every container (and so every link) of lab LAB_ID."""
-    from grader.runtime.deploy import destroy
-
-    removed = destroy(lab_id)
-    click.echo(f"lab {lab_id}: removed {removed} container(s)" if removed else f"no lab {lab_id} is deployed")
-
-
-COMMANDS: tuple[click.Command, ...] = (images, status, down)
+COMMANDS: tuple[click.Command, ...] = (images, status)
