@@ -112,6 +112,11 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
         from grader.transport.replay import ReplayTransport
 
         transport: Any = ReplayTransport(capture_dir)
+        if transport.manifest.get("lab") not in (None, loaded.lab.id):
+            raise LabFileError([f"{capture_dir}: a capture of lab {transport.manifest['lab']!r}, "
+                                f"not {loaded.lab.id!r}"])
+        # the variables the capture was taken with, unless given again here
+        variables = {**(transport.manifest.get("variables") or {}), **variables}
         report = run_grade(loaded, transport, variables, source=f"capture:{capture_dir}")
     else:
         from grader.live import live_transport
@@ -121,7 +126,8 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
         if save_capture is not None:
             from grader.transport.capture import write_capture
 
-            write_capture(evidence, save_capture, lab_id=loaded.lab.id, source=source)
+            write_capture(evidence, save_capture, lab_id=loaded.lab.id, source=source,
+                          variables=loaded.variables(variables))
     if color is None:
         color = output is None and sys.stdout.isatty()
     write_output(render(report, fmt, color=color, show_hidden=not student_view), output)
@@ -149,10 +155,11 @@ def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, v
     if (inventory_file is None) == (not live):
         raise LabFileError(["give exactly one of --inventory FILE or --live"])
     loaded = load_lab(lab)
-    plan = build_plan(loaded.resolve(parse_variables(var_pairs, vars_file)), loaded.topology)
+    variables = parse_variables(var_pairs, vars_file)
+    plan = build_plan(loaded.resolve(variables), loaded.topology)
     transport, source = live_transport(loaded, inventory_file)
     evidence = collect(plan.commands, loaded.topology, transport)
-    write_capture(evidence, out_dir, lab_id=loaded.lab.id, source=source)
+    write_capture(evidence, out_dir, lab_id=loaded.lab.id, source=source, variables=loaded.variables(variables))
     failed = 0
     for node, node_evidence in sorted(evidence.items()):
         errors = [o for o in node_evidence.outputs.values() if o.error]

@@ -166,7 +166,8 @@ def _validate_recorded(lab: Path) -> int:
     for folder in submissions:
         expected = yaml.safe_load((folder / "expected.yaml").read_text()) or {}
         fail = tuple(expected.get("fail") or ())
-        report = grade(loaded, ReplayTransport(folder), source=f"capture:{folder}")
+        transport = ReplayTransport(folder)
+        report = grade(loaded, transport, transport.manifest.get("variables"), source=f"capture:{folder}")
         problems = judge_run(report, "solution" if not fail else folder.name, fail)
         if "score" in expected and abs(report.score - float(expected["score"])) > 0.01:
             problems.append(f"score {report.score:g}, expected {expected['score']}")

@@ -89,7 +89,7 @@ def validate_lab(loaded: LoadedLab, deployment: Any, *, record: Path | None = No
 def _record(folder: Path, evidence: Evidence, result: RunResult, loaded: LoadedLab) -> None:
     """A submission: the capture plus ``expected.yaml`` (score, and the objectives that did not pass)."""
     assert result.report is not None
-    write_capture(evidence, folder, lab_id=loaded.lab.id,
+    write_capture(evidence, folder, lab_id=loaded.lab.id, variables=result.report.variables,
                   source=f"labgrader validate --live, {result.run} config, FRR containers")
     not_passed = [o.id for o in result.report.objectives if o.outcome is not Outcome.PASS]
     expected = {"description": f"recorded live from the {result.run} configuration",

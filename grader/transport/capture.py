@@ -7,6 +7,7 @@
       lab: hcia-static-routing
       created: 2026-11-28T18:00:00+00:00
       source: live (how it was recorded)
+      variables: {lan_b: 3}                # the lab variables it was taken with (a student's variant)
       nodes:
         r1:
           platform: frr
@@ -43,7 +44,8 @@ def command_file_name(command: str) -> str:
     return f"{slug[:100]}.txt"
 
 
-def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: str) -> Path:
+def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: str,
+                  variables: dict[str, Any] | None = None) -> Path:
     """Write ``evidence`` as a capture folder at ``directory`` (replacing an existing capture there)."""
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()) and not (directory / MANIFEST).exists():
@@ -69,7 +71,7 @@ def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: s
                 }
             nodes[node] = {"platform": node_evidence.platform, "error": node_evidence.error, "commands": commands}
         manifest = {"format": CAPTURE_FORMAT, "lab": lab_id, "created": datetime.now(UTC).isoformat(),
-                    "source": source, "nodes": nodes}
+                    "source": source, "variables": dict(variables or {}), "nodes": nodes}
         (staging / MANIFEST).write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
         if directory.exists():
             shutil.rmtree(directory)

@@ -92,3 +92,25 @@ def test_checks_lists_every_type() -> None:
     assert code == 0
     for name in ("interface", "route", "ospf_neighbor", "bgp_neighbor", "ping", "config", "hostname", "command"):
         assert f"{name}: " in out
+
+
+def test_capture_variables_are_used_unless_given_again(tmp_path: Path) -> None:
+    import yaml
+
+    capture = tmp_path / "capture"
+    shutil.copytree(CORRECT, capture)
+    manifest = yaml.safe_load((capture / "manifest.yaml").read_text())
+    manifest["variables"] = {"lan_b": 42}  # as if taken from a student whose far LAN is 192.168.42.0/24
+    (capture / "manifest.yaml").write_text(yaml.safe_dump(manifest))
+    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["variables"]["lan_b"] == 42
+    assert {o["id"]: o["outcome"] for o in report["objectives"]}["r1-static"] == "fail"
+    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json", "--var", "lan_b=3")
+    assert code == 0 and json.loads(out)["score"] == 100
+
+
+def test_capture_of_another_lab_is_refused() -> None:
+    other = ROOT / "labs" / "hcia-ospf-single-area" / "submissions" / "solution"
+    code, _, err = run("grade", LAB, "--capture", other)
+    assert code == 2 and "a capture of lab 'hcia-ospf-single-area', not 'hcia-static-routing'" in err

@@ -33,7 +33,8 @@ def test_every_lab_has_a_correct_and_three_broken_submissions() -> None:
 def test_submission_grades_as_expected(submission: Path) -> None:
     expected = yaml.safe_load((submission / "expected.yaml").read_text())
     loaded = load_lab(submission.parent.parent)
-    report = grade(loaded, ReplayTransport(submission), source=f"capture:{submission}")
+    transport = ReplayTransport(submission)
+    report = grade(loaded, transport, transport.manifest.get("variables"), source=f"capture:{submission}")
     not_passed = sorted(o.id for o in report.objectives if o.outcome is not Outcome.PASS)
     assert not_passed == sorted(expected.get("fail") or [])
     assert report.score == pytest.approx(expected["score"])
