@@ -47,6 +47,12 @@ def deployed(device_images: dict, run_id: str, static_lab: LoadedLab) -> Iterato
     runtime.destroy(deployment.lab_id)
 
 
+def grade_settled(loaded: LoadedLab, transport: NetmikoTransport) -> GradeReport:
+    """Live grading that lets a fresh deployment settle (links, routes) but does not wait for end-to-end
+    pings, which a broken node makes fail for good."""
+    return grade(loaded, transport, source="live", live=True, waits={"end-to-end": 0})
+
+
 def outcomes(report: GradeReport) -> dict[str, Outcome]:
     return {o.id: o.outcome for o in report.objectives}
 
@@ -77,7 +83,7 @@ def test_live_solution_scores_full_marks_and_its_capture_replays(deployed: runti
 
 def test_wrong_password_errors_that_node_only(deployed: runtime.Deployment, static_lab: LoadedLab) -> None:
     inventory = inventory_with(deployed, r2={"password": "Xq-not-it-7"})
-    report = grade(static_lab, NetmikoTransport(inventory), source="live")
+    report = grade_settled(static_lab, NetmikoTransport(inventory))
     got = outcomes(report)
     assert got["r2-static"] is Outcome.ERROR
     assert got["r1-static"] is Outcome.PASS and got["r3-static"] is Outcome.PASS
@@ -95,7 +101,7 @@ def _free_port() -> int:
 
 def test_refused_port_is_an_error_for_that_node(deployed: runtime.Deployment, static_lab: LoadedLab) -> None:
     inventory = inventory_with(deployed, r1={"port": _free_port()})
-    report = grade(static_lab, NetmikoTransport(inventory), source="live")
+    report = grade_settled(static_lab, NetmikoTransport(inventory))
     r1 = next(n for n in report.nodes if n.node == "r1")
     assert r1.error is not None and "connection refused" in r1.error
     assert outcomes(report)["r1-static"] is Outcome.ERROR
@@ -121,7 +127,7 @@ def test_silent_port_times_out_for_that_node(deployed: runtime.Deployment, stati
     thread.start()
     try:
         inventory = inventory_with(deployed, r3={"port": server.getsockname()[1]})
-        report = grade(static_lab, NetmikoTransport(inventory), source="live")
+        report = grade_settled(static_lab, NetmikoTransport(inventory))
     finally:
         stop.set()
         thread.join()
@@ -140,7 +146,7 @@ def test_stopped_container_is_an_error_and_others_are_graded(device_images: dict
                                 ssh_password=PASSWORD)
     try:
         client().containers.get(deployment.nodes["r3"].container).stop(timeout=1)
-        report = grade(static_lab, NetmikoTransport(inventory_with(deployment)), source="live")
+        report = grade_settled(static_lab, NetmikoTransport(inventory_with(deployment)))
     finally:
         runtime.destroy(deployment.lab_id)
     got = outcomes(report)
@@ -148,8 +154,9 @@ def test_stopped_container_is_an_error_and_others_are_graded(device_images: dict
     assert r3.error is not None
     assert got["r3-static"] is Outcome.ERROR
     assert got["r1-static"] is Outcome.PASS
-    # r2 is still read: its route towards r3's LAN went with the link to the stopped r3, a real FAIL
-    assert got["r2-static"] is Outcome.FAIL
+    # r2 is still read and judged (its route towards r3's LAN goes away with the link to the stopped r3, so
+    # PASS or FAIL depends on how fast zebra notices; never ERROR)
+    assert got["r2-static"] in (Outcome.PASS, Outcome.FAIL)
 
 
 def test_objectives_with_wait_are_rechecked_until_converged(device_images: dict, run_id: str) -> None:

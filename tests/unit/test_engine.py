@@ -59,15 +59,15 @@ def test_waiting_objectives_are_rechecked_with_only_their_failing_commands() -> 
     transport = ConvergingTransport(LAB / "submissions" / "initial", LAB / "submissions" / "solution", clock, 3.0)
     report = grade(loaded, transport, source="scripted", live=True, clock=clock, sleep=clock.sleep)
     by_id = {o.id: o for o in report.objectives}
-    for waited in ("adjacency-r1-r2", "adjacency-r2-r3", "ospf-routes", "end-to-end"):
+    for waited in ("addressing", "adjacency-r1-r2", "adjacency-r2-r3", "ospf-routes", "end-to-end"):
         assert by_id[waited].outcome is Outcome.PASS, by_id[waited].message
         assert by_id[waited].waited_s == 3.0
-    for not_waited in ("addressing", "router-ids", "passive-lans"):
+    for not_waited in ("router-ids", "passive-lans"):
         assert by_id[not_waited].outcome is Outcome.FAIL
         assert by_id[not_waited].waited_s is None
     rechecks = [commands for at, _, commands in transport.calls if at > 0]
     asked_again = {c for commands in rechecks for c in commands}
-    assert "show interface" not in asked_again and "show running-config" not in asked_again
+    assert "show running-config" not in asked_again  # only objectives without wait need it
     assert "show ip ospf neighbor detail" in asked_again
     assert clock.now == 3.0  # stopped polling as soon as everything waited for passed
 
@@ -78,7 +78,8 @@ def test_waiting_stops_at_the_deadline_and_the_objective_fails() -> None:
     initial = LAB / "submissions" / "initial"
     transport = ConvergingTransport(initial, initial, clock, 0.0)
     report = grade(loaded, transport, source="scripted", live=True, clock=clock, sleep=clock.sleep,
-                   waits={"adjacency-r2-r3": 5.0, "adjacency-r1-r2": 0.0, "ospf-routes": 0.0, "end-to-end": 0.0})
+                   waits={"adjacency-r2-r3": 5.0, "adjacency-r1-r2": 0.0, "ospf-routes": 0.0, "end-to-end": 0.0,
+                          "addressing": 0.0})
     by_id = {o.id: o for o in report.objectives}
     assert by_id["adjacency-r2-r3"].outcome is Outcome.FAIL
     assert by_id["adjacency-r2-r3"].waited_s == 5.0
