@@ -2,7 +2,8 @@
 broken variant fails exactly the objectives it lists.
 
 One deployment per lab; configurations are switched in place between runs. Only objectives expected to
-pass are waited for (``wait``), so a run whose objectives are meant to fail costs no convergence time.
+pass are waited for (their ``wait``, at least ``SETTLE_S``), so a run whose objectives are meant to fail
+costs no convergence time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from grader.loader import LoadedLab
 from grader.model.evidence import Evidence
 from grader.model.report import GradeReport, Outcome
 from grader.transport.capture import write_capture
+
+# Right after a config switch, links and routes take a moment to settle: an objective expected to pass is
+# re-checked for at least this long, whatever its own ``wait`` (which is about what students configure).
+SETTLE_S = 5.0
 
 
 @dataclass
@@ -71,7 +76,7 @@ def validate_lab(loaded: LoadedLab, deployment: Any, *, record: Path | None = No
         started = time.monotonic()
         result = RunResult(lab=loaded.lab.id, run=run, expected_fail=expected_fail)
         deployment.apply(lab_configs(loaded, run, variables))
-        waits = {o.id: (0.0 if expected_fail is None or o.id in expected_fail else o.wait)
+        waits = {o.id: (0.0 if expected_fail is None or o.id in expected_fail else max(o.wait, SETTLE_S))
                  for o in loaded.lab.objectives}
         evidence: Evidence = {}
         result.report = grade(loaded, deployment.transport(), variables, source=f"validate:{run}", live=True,
