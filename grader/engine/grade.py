@@ -42,13 +42,10 @@ def _judge_one(resolved: ResolvedCheck, facts: dict[FactRequest, FactValue]) -> 
 
 def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, Any] | None = None, *,
                    source: str) -> GradeReport:
-    """Grade recorded evidence: a pure function of (lab, variables, evidence)."""
-    started = datetime.now(UTC)
-    checks = loaded.resolve(variables)
-    plan = build_plan(checks, loaded.topology)
-    facts = interpret(plan, evidence, loaded.topology)
-    return build_report(loaded, variables, judge(checks, facts), evidence, plan.commands, source=source,
-                        started=started)
+    """Grade evidence already collected: a pure function of (lab, variables, evidence)."""
+    from grader.transport.replay import ReplayTransport
+
+    return grade(loaded, ReplayTransport.from_evidence(evidence), variables, source=source)
 
 
 def grade(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | None = None, *, source: str,

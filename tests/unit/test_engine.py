@@ -93,3 +93,17 @@ def test_recorded_grading_never_waits() -> None:
     transport = ConvergingTransport(LAB / "submissions" / "initial", LAB / "submissions" / "solution", clock, 3.0)
     report = grade(loaded, transport, source="scripted", clock=clock, sleep=clock.sleep)
     assert report.score == 0 and clock.now == 0.0
+
+
+def test_grade_evidence_equals_grading_the_capture() -> None:
+    from grader.engine.grade import grade_evidence
+    from grader.transport.capture import read_capture
+
+    loaded = load_lab(LAB)
+    folder = LAB / "submissions" / "hello-mismatch"
+    _, evidence = read_capture(folder)
+    from_memory = grade_evidence(loaded, evidence, source="memory")
+    from_folder = grade(loaded, ReplayTransport(folder), source="folder")
+    assert [(o.id, o.outcome, o.score) for o in from_memory.objectives] == \
+        [(o.id, o.outcome, o.score) for o in from_folder.objectives]
+    assert from_memory.score < from_memory.max_score
