@@ -35,17 +35,23 @@ def lint(labs: tuple[Path, ...]) -> None:
     Checks the schema, variables, check parameters, that every check is supported on its node's platform,
     that templates compile, and that config files and expectations name real nodes and objectives.
     """
-    from grader.engine.lint import lint_lab
-
     bad = 0
     for lab in labs:
-        problems = lint_lab(lab)
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        bad += bool(problems)
-        if not problems:
+        clean = lint_and_report(lab)
+        bad += not clean
+        if clean:
             click.echo(f"ok: {lab}")
     raise SystemExit(EXIT_NOT_PASSED if bad else EXIT_OK)
+
+
+def lint_and_report(lab: Path) -> bool:
+    """Lint one lab, printing each problem as an ``error:`` line; True when it has none."""
+    from grader.engine.lint import lint_lab
+
+    problems = lint_lab(lab)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    return not problems
 
 
 @click.command("checks")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader.cli_common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables
-from grader.cli_labs import with_variables
+from grader.cli_labs import lint_and_report, with_variables
 from grader.errors import DeployError, LabFileError
 
 
@@ -96,14 +96,9 @@ class _DeployedLab:
 def validate(labs: tuple[Path, ...], live: bool, record: bool) -> None:
     """Prove labs: the solution scores full marks, the initial config fails every objective, and each variant
     fails exactly the objectives it lists. Without --live, recorded submissions are graded instead."""
-    from grader.engine.lint import lint_lab
-
     bad = 0
     for lab in labs:
-        problems = lint_lab(lab)
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        if problems:
+        if not lint_and_report(lab):
             bad += 1
             continue
         bad += _validate_live(lab, record) if live else _validate_recorded(lab)
