@@ -97,7 +97,7 @@ def run_netmiko(target: Target, password: str) -> Outputs:
     """Plain netmiko: ConnectHandler with fast_cli and send_command's defaults (a prompt search per command)."""
     from netmiko import ConnectHandler
 
-    session = ConnectHandler(device_type=target.platform.netmiko_device_type, host=HOST, port=target.port,
+    session = ConnectHandler(device_type=target.platform.session.ssh_device_type, host=HOST, port=target.port,
                              username=USER, password=password, fast_cli=True, allow_agent=False, use_keys=False,
                              ssh_strict=False, system_host_keys=False)
     try:

@@ -1,8 +1,8 @@
 """Wall time of ``labgrader validate LAB --live``, phase by phase.
 
 Runs what the CLI runs, through the Python API: ``deploy`` with the solution config, then
-``grader.validation.validate_lab`` with the CLI's own deployment wrapper (``cli_live._DeployedLab``, here
-with its ``apply`` timed), then ``destroy``. Each run (solution, every variant, initial) is split into:
+``grader.validation.validate_lab`` on the ``Deployment`` (here with its ``apply`` timed), then ``destroy``.
+Each run (solution, every variant, initial) is split into:
 
 * apply       switching the configuration of every node (``apply_configs``);
 * first pass  plan, collect from every node (in parallel), parse, judge; ``slowest`` is the longest node
@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from grader.cli_live import _DeployedLab
 from grader.configs import lab_configs
 from grader.engine.events import Observer
 from grader.errors import DeployError
 from grader.loader import load_lab
 from grader.model.evidence import NodeEvidence
-from grader.runtime.deploy import deploy, destroy
+from grader.runtime.deploy import Deployment, deploy, destroy
+from grader.transport.netmiko_cli import NetmikoTransport
 from grader.validation import RunResult, validate_lab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,17 +91,20 @@ class Timeline(Observer):
         timing.result = f"{result.report.score:g}/{result.report.max_score:g} {verdict}"
 
 
-class TimedLab(_DeployedLab):
-    """The CLI's deployment wrapper, its ``apply`` timed."""
+class TimedLab:
+    """A deployment whose ``apply`` is timed (what ``validate_lab`` needs: ``apply`` and ``transport``)."""
 
-    def __init__(self, deployment: object, timeline: Timeline) -> None:
-        super().__init__(deployment)
+    def __init__(self, deployment: Deployment, timeline: Timeline) -> None:
+        self.deployment = deployment
         self.timeline = timeline
+
+    def transport(self) -> NetmikoTransport:
+        return self.deployment.transport()
 
     def apply(self, configs: dict[str, str]) -> None:
         self.timeline.start_run()
         started = time.monotonic()
-        super().apply(configs)
+        self.deployment.apply(configs)
         self.timeline.apply_ended = time.monotonic()
         self.timeline.runs[-1].apply_s = self.timeline.apply_ended - started
 

@@ -2,13 +2,21 @@
 
 The public API is re-exported here; everything else is private and may move::
 
-    from grader import load_lab, grade, ReplayTransport
-    report = grade(load_lab("labs/hcia-static-routing"), ReplayTransport(capture_dir), source="capture")
+    from grader import load_lab, grade_capture
+    grading = grade_capture(load_lab("labs/hcia-static-routing"), capture_dir)
+    print(grading.report.score)
 """
 
-__version__ = "0.1.0"
-
-from grader.engine.grade import grade, grade_evidence
+from grader.engine.session import (
+    Grading,
+    Identity,
+    LiveOptions,
+    Recording,
+    grade_capture,
+    grade_evidence,
+    grade_live,
+    record,
+)
 from grader.errors import (
     CaptureError,
     DeployError,
@@ -21,11 +29,14 @@ from grader.errors import (
 )
 from grader.loader import LoadedLab, load_lab
 from grader.model.report import GradeReport, ObjectiveResult, Outcome
+from grader.transport.fake import FakeDevice, FakeNetwork
 from grader.transport.netmiko_cli import NetmikoTransport
 from grader.transport.replay import ReplayTransport
+from grader.version import __version__
 
 __all__ = [
-    "CaptureError", "DeployError", "GradeReport", "GraderError", "LabFileError", "LoadedLab", "NetmikoTransport",
-    "ObjectiveResult", "Outcome", "ParseError", "ReplayTransport", "TemplateError", "TransportError",
-    "UnsupportedError", "__version__", "grade", "grade_evidence", "load_lab",
+    "CaptureError", "DeployError", "FakeDevice", "FakeNetwork", "GradeReport", "GraderError", "Grading", "Identity",
+    "LabFileError", "LiveOptions", "LoadedLab", "NetmikoTransport", "ObjectiveResult", "Outcome", "ParseError",
+    "Recording", "ReplayTransport", "TemplateError", "TransportError", "UnsupportedError", "__version__",
+    "grade_capture", "grade_evidence", "grade_live", "load_lab", "record",
 ]

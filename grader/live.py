@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from grader.errors import LabFileError
 from grader.loader import LoadedLab
-from grader.model.inventory import Inventory
+from grader.model.inventory import DEFAULT_PASSWORD, PASSWORD_ENV, Inventory
 from grader.transport.netmiko_cli import NetmikoTransport
 
 
@@ -29,8 +29,6 @@ def load_inventory(path: Path) -> Inventory:
         raise LabFileError([f"{path}: {where}: {first['msg']}"]) from None
 
 
-PASSWORD_ENV = "LABGRADER_PASSWORD"
-DEFAULT_PASSWORD = "labgrader"  # the throw-away password of locally deployed labs unless the variable is set
 
 
 def state_dir() -> Path:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from grader.checks import CHECK_TYPES, CheckParams, CheckType
 from grader.errors import LabFileError
 from grader.model.lab import Lab, Objective
-from grader.model.topology import Topology
+from grader.model.topology import PLATFORM_LABEL, Topology
 from grader.yamlsource import PathKey, YamlSource, load_yaml
 
 LAB_FILE = "lab.yaml"
@@ -142,9 +142,28 @@ def load_topology(path: Path, origin: str | None = None) -> Topology:
         raise LabFileError([f"{prefix}: file not found: {path}"])
     source = load_yaml(path)
     try:
-        return Topology.model_validate(source.data)
+        topology = Topology.model_validate(source.data)
     except ValidationError as exc:
         raise LabFileError(_pydantic_problems(exc, source, (), Topology)) from None
+    _bind_platforms(topology, source)
+    return topology
+
+
+def _bind_platforms(topology: Topology, source: YamlSource) -> None:
+    """Check each node's platform label against the registry; give unlabelled nodes their kind's platform."""
+    from grader.platforms import DEFAULT_PLATFORM, PLATFORM_NAMES, platform_for_kind
+
+    problems: list[str] = []
+    for name, node in topology.nodes.items():
+        label = node.labels.get(PLATFORM_LABEL)
+        if label is None:
+            node.bind_kind_platform(platform_for_kind(node.kind) or DEFAULT_PLATFORM)
+        elif label not in PLATFORM_NAMES:
+            where: PathKey = ("topology", "nodes", name, "labels", PLATFORM_LABEL)
+            problems.append(f"{source.where(where)}: {_dotted(where)}: node {name!r}: unknown platform {label!r}"
+                            f"{_did_you_mean(label, PLATFORM_NAMES)}; known: {', '.join(PLATFORM_NAMES)}")
+    if problems:
+        raise LabFileError(problems)
 
 
 def _dotted(path: PathKey) -> str:

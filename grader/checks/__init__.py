@@ -1,24 +1,21 @@
 """Vendor-neutral check types. A check names the facts it needs and judges them; it never talks to devices.
 
-``CHECK_TYPES`` maps each type name (as written in lab files) to its implementation.
+Every module of this package is imported here, so its ``@check_type`` classes and ``fact_kind`` declarations
+land in the registries (``CHECK_TYPES``, ``FACT_KINDS``). Adding a check type is adding a module.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from grader.checks.base import CheckParams, CheckType, Facts
-from grader.checks.bgp import BgpNeighborCheck
-from grader.checks.command import CommandCheck
-from grader.checks.config import ConfigCheck
-from grader.checks.interfaces import InterfaceCheck
-from grader.checks.ospf import OspfNeighborCheck
-from grader.checks.reachability import PingCheck
-from grader.checks.routing import RouteCheck
-from grader.checks.system import HostnameCheck
+from grader.checks.registry import CHECK_TYPES, FACT_KINDS, FactKindInfo
 
-__all__ = ["CHECK_TYPES", "CheckParams", "CheckType", "Facts"]
+__all__ = ["CHECK_TYPES", "FACT_KINDS", "CheckParams", "CheckType", "FactKindInfo", "Facts"]
 
-CHECK_TYPES: dict[str, CheckType] = {
-    check.name: check
-    for check in (InterfaceCheck(), RouteCheck(), OspfNeighborCheck(), BgpNeighborCheck(), PingCheck(),
-                  ConfigCheck(), HostnameCheck(), CommandCheck())
-}
+_NOT_CHECKS = {"base", "registry"}
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _module not in _NOT_CHECKS:
+        importlib.import_module(f"{__name__}.{_module}")

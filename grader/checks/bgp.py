@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-from typing import ClassVar
-
-from pydantic import Field
+from pydantic import Field, IPvAnyAddress
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import BgpNeighbor, FactValue
 from grader.model.report import CheckResult
 
+BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state, prefixes received")
+
 
 class BgpNeighborParams(CheckParams):
-    peer: IPv4Address = Field(description="the peer's address")
+    peer: IPvAnyAddress = Field(description="the peer's address")
     state: str = Field(default="Established", description="expected session state")
     remote_as: int | None = Field(default=None, ge=1, le=4294967295, description="expected remote AS")
     min_prefixes: int | None = Field(default=None, ge=0, description="at least this many prefixes received")
 
 
-class BgpNeighborCheck(CheckType):
+@check_type
+class BgpNeighborCheck(CheckType[BgpNeighborParams]):
     name = "bgp_neighbor"
     summary = "a BGP peer is Established, with the expected remote AS and at least N prefixes received"
+    passes_when = "the peer matches"
     Params = BgpNeighborParams
-    fact_kinds: ClassVar = ("bgp_neighbors",)
+    fact_kinds = (BGP_NEIGHBORS,)
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, BgpNeighborParams)
-        fact = facts[0]
+    def judge(self, params: BgpNeighborParams, fact: FactValue) -> CheckResult:
         peer: BgpNeighbor | None = next((p for p in fact.value if p.address == params.peer), None)
-        expected = params.model_dump(mode="json", exclude={"node"}, exclude_none=True)
+        expected = self.expected(params)
         who = f"{params.node}: BGP peer {params.peer}"
         if peer is None:
             seen = ", ".join(f"{p.address} ({p.state})" for p in fact.value) or "none"

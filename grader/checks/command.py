@@ -8,15 +8,18 @@ case-insensitive). With ``regex`` the named groups of every match are the rows.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from grader.checks.base import CheckParams, CheckType, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.errors import GraderError
 from grader.model.facts import FactRequest, FactValue
 from grader.model.report import CheckResult, Outcome
 from grader.parsing import parse_with_template, resolve_template_name
+
+COMMAND = fact_kind("command", "the raw output of any command (arg: command)")
 
 RowPattern = dict[str, str]
 
@@ -71,19 +74,19 @@ def rows_of(params: CommandParams, text: str) -> list[dict[str, Any]]:
             for m in re.finditer(params.regex, text, re.MULTILINE)]
 
 
-class CommandCheck(CheckType):
+@check_type
+class CommandCheck(CheckType[CommandParams]):
     name = "command"
     summary = "any command, parsed by a named TextFSM template or a regex, with expected rows"
+    passes_when = ("the command's parsed rows match: each `rows` pattern (field → regex) matches a row; "
+                   "no `absent` pattern does")
     Params = CommandParams
-    fact_kinds: ClassVar = ("command",)
+    fact_kinds = (COMMAND,)
 
-    def requests(self, params: CheckParams) -> list[FactRequest]:
-        assert isinstance(params, CommandParams)
-        return [FactRequest.make(params.node, "command", command=params.command)]
+    def requests(self, params: CommandParams) -> list[FactRequest]:
+        return [FactRequest.make(params.node, COMMAND, command=params.command)]
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, CommandParams)
-        fact = facts[0]
+    def judge(self, params: CommandParams, fact: FactValue) -> CheckResult:
         try:
             rows = rows_of(params, fact.value.text)
         except GraderError as exc:

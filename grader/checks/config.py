@@ -7,7 +7,7 @@ at lines under that area, and a line elsewhere never satisfies the check by acci
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from hier_config import Platform as HierPlatform
 from hier_config import get_hconfig
@@ -15,9 +15,12 @@ from hier_config.base import HConfigBase
 from pydantic import Field, WithJsonSchema, field_validator
 
 from grader.checks.base import CheckParams, CheckType, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import FactValue, RunningConfig
 from grader.model.report import CheckResult, Evidence
 from grader.naming import same_interface
+
+RUNNING_CONFIG = fact_kind("running_config", "the running configuration text and how to read its hierarchy")
 
 _DIALECTS = {"cisco_ios": HierPlatform.CISCO_IOS, "huawei_vrp": HierPlatform.HUAWEI_VRP,
              "generic": HierPlatform.GENERIC}
@@ -78,15 +81,16 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-class ConfigCheck(CheckType):
+@check_type
+class ConfigCheck(CheckType[ConfigParams]):
     name = "config"
     summary = "the running configuration contains / lacks lines, optionally inside a section"
+    passes_when = ("the running configuration, read as a hierarchy, has/lacks the lines in that section "
+                   "(`section` matches the start of a line at a word boundary)")
     Params = ConfigParams
-    fact_kinds: ClassVar = ("running_config",)
+    fact_kinds = (RUNNING_CONFIG,)
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, ConfigParams)
-        fact = facts[0]
+    def judge(self, params: ConfigParams, fact: FactValue) -> CheckResult:
         tree = parse_config(fact.value)
         where = f" under '{' / '.join(params.section)}'" if params.section else ""
         expected = params.model_dump(mode="json", exclude={"node"}, exclude_defaults=True)

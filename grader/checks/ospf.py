@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-from typing import ClassVar
-
-from pydantic import Field
+from pydantic import Field, IPvAnyAddress
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import FactValue, OspfNeighbor
 from grader.model.report import CheckResult
 from grader.naming import area_dotted, ospf_state, same_interface
 
+OSPF_NEIGHBORS = fact_kind("ospf_neighbors", "OSPF neighbours: router id, address, state, interface, area")
+
 
 class OspfNeighborParams(CheckParams):
-    neighbor: IPv4Address = Field(description="the neighbour's router id or interface address")
+    neighbor: IPvAnyAddress = Field(description="the neighbour's router id or interface address")
     state: str = Field(default="Full", description="expected state: Full, 2-Way, ...")
-    interface: str | None = Field(default=None, description="the local interface the neighbour is seen on")
+    interface: str | None = Field(default=None, min_length=1,
+                                  description="the local interface the neighbour is seen on")
     area: str | None = Field(default=None, description="the area, 0 or 0.0.0.0 (where the platform shows it)")
 
 
-class OspfNeighborCheck(CheckType):
+@check_type
+class OspfNeighborCheck(CheckType[OspfNeighborParams]):
     name = "ospf_neighbor"
     summary = "an OSPF neighbour (router id or address) is Full (or another state), optionally on an interface/area"
+    passes_when = "the neighbour is seen in that state (on that interface/area)"
     Params = OspfNeighborParams
-    fact_kinds: ClassVar = ("ospf_neighbors",)
+    fact_kinds = (OSPF_NEIGHBORS,)
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, OspfNeighborParams)
-        fact = facts[0]
-        neighbors: list[OspfNeighbor] = [n for n in fact.value
-                                         if params.neighbor in (n.router_id, n.address)]
-        expected = params.model_dump(mode="json", exclude={"node"}, exclude_none=True)
+    def judge(self, params: OspfNeighborParams, fact: FactValue) -> CheckResult:
+        neighbors: list[OspfNeighbor] = [n for n in fact.value if params.neighbor in (n.router_id, n.address)]
+        expected = self.expected(params)
         rows = [as_row(n) for n in neighbors]
         evidence = [evidence_of(fact, rows)]
         who = f"{params.node}: OSPF neighbour {params.neighbor}"

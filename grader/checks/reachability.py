@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import FactRequest, FactValue, PingResult
 from grader.model.report import CheckResult
 
+PING = fact_kind("ping", "a ping's probes sent and replies received (args: target, source)")
+
 
 class PingParams(CheckParams):
-    target: str = Field(description="address (or name) to ping from the node")
+    target: str = Field(min_length=1, description="address (or name) to ping from the node")
     source: str | None = Field(default=None, description="source address or interface")
     expect: Literal["success", "failure"] = Field(default="success", description="failure: must NOT answer")
 
 
-class PingCheck(CheckType):
+@check_type
+class PingCheck(CheckType[PingParams]):
     name = "ping"
     summary = "a node reaches an address (or must not), optionally from a source"
+    passes_when = "at least one reply (or none, with `expect: failure`)"
     Params = PingParams
-    fact_kinds: ClassVar = ("ping",)
+    fact_kinds = (PING,)
 
-    def requests(self, params: CheckParams) -> list[FactRequest]:
-        assert isinstance(params, PingParams)
-        return [FactRequest.make(params.node, "ping", target=params.target, source=params.source)]
+    def requests(self, params: PingParams) -> list[FactRequest]:
+        return [FactRequest.make(params.node, PING, target=params.target, source=params.source)]
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, PingParams)
-        fact = facts[0]
+    def judge(self, params: PingParams, fact: FactValue) -> CheckResult:
         result: PingResult = fact.value
         from_ = f" from {params.source}" if params.source else ""
         seen = f"{result.received}/{result.sent} replies"

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from grader.checks.base import CheckParams, CheckType, evidence_of, verdict
+from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import FactValue
 from grader.model.report import CheckResult
 
+HOSTNAME = fact_kind("hostname", "the configured host name (sysname), read from the configuration")
+
 
 class HostnameParams(CheckParams):
-    name: str = Field(description="expected hostname (sysname on Huawei); compared case-sensitively")
+    name: str = Field(min_length=1, description="expected hostname (sysname on Huawei); compared case-sensitively")
 
 
-class HostnameCheck(CheckType):
+@check_type
+class HostnameCheck(CheckType[HostnameParams]):
     name = "hostname"
     summary = "the device's configured hostname (sysname)"
+    passes_when = "the configured hostname (`sysname` on Huawei) is exactly `name`"
     Params = HostnameParams
-    fact_kinds: ClassVar = ("hostname",)
+    fact_kinds = (HOSTNAME,)
 
-    def judge(self, params: CheckParams, facts: list[FactValue]) -> CheckResult:
-        assert isinstance(params, HostnameParams)
-        fact = facts[0]
+    def judge(self, params: HostnameParams, fact: FactValue) -> CheckResult:
         seen = fact.value.hostname
         ok = seen == params.name
         message = (f"{params.node}: hostname is {seen}" if ok

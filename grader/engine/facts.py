@@ -38,7 +38,7 @@ def fact_from_evidence(request: FactRequest, command: str, evidence: Evidence, t
         return fact
     platform = get_platform(topology.nodes[request.node].platform)
     try:
-        fact.value, fact.rows = platform.interpret(request, output.text)
+        fact.value = platform.interpret(request, output.text)
     except GraderError as exc:
         fact.error = str(exc)
     except Exception as exc:  # a normaliser meeting output it does not expect: ERROR, not a crash

@@ -1,13 +1,17 @@
-"""One grading pass: plan, collect, interpret, judge, and (live) re-check objectives that may still converge."""
+"""One grading pass: plan, collect, interpret, judge, and (live) re-check objectives that may still converge.
+
+``run`` is the engine's one entry point; ``grader.engine.session`` wraps it for each source of evidence
+(a capture, evidence in memory, live devices) and is what the command line and other callers use.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from grader import __version__
 from grader.engine.collect import collect
 from grader.engine.events import Observer
 from grader.engine.facts import interpret
@@ -19,11 +23,42 @@ from grader.model.facts import FactRequest, FactValue
 from grader.model.report import CheckResult, GradeReport, LabInfo, NodeStatus, Outcome
 from grader.model.topology import Topology
 from grader.transport.base import Transport
+from grader.version import __version__
 
 POLL_INTERVAL_S = 1.0
 
 
-def judge(checks: list[ResolvedCheck], facts: dict[FactRequest, FactValue]) -> dict[str, list[CheckResult]]:
+@dataclass(frozen=True)
+class LiveOptions:
+    """Live grading: objectives with ``wait`` are re-checked until they pass or their deadline expires.
+
+    ``waits`` overrides objectives' ``wait`` (seconds) by id. ``clock``/``sleep`` are injectable for tests."""
+
+    waits: Mapping[str, float] = field(default_factory=dict)
+    observer: Observer = field(default_factory=Observer)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who and what a report is about (class workflows); both optional."""
+
+    student: str | None = None
+    submission: str | None = None
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What one grading produces: the report, the evidence it was judged on, and warnings about the
+    submission (e.g. a capture made with other variables)."""
+
+    report: GradeReport
+    evidence: Evidence
+    warnings: tuple[str, ...] = ()
+
+
+def judge(checks: list[ResolvedCheck], facts: Mapping[FactRequest, FactValue]) -> dict[str, list[CheckResult]]:
     """Every check's result, grouped by objective id (pure)."""
     results: dict[str, list[CheckResult]] = {}
     for resolved in checks:
@@ -31,7 +66,7 @@ def judge(checks: list[ResolvedCheck], facts: dict[FactRequest, FactValue]) -> d
     return results
 
 
-def _judge_one(resolved: ResolvedCheck, facts: dict[FactRequest, FactValue]) -> CheckResult:
+def _judge_one(resolved: ResolvedCheck, facts: Mapping[FactRequest, FactValue]) -> CheckResult:
     try:
         return resolved.check.evaluate(resolved.params, facts)
     except Exception as exc:  # a defect in a check must show as ERROR for that check, never as a pass
@@ -40,46 +75,34 @@ def _judge_one(resolved: ResolvedCheck, facts: dict[FactRequest, FactValue]) -> 
                                      f"{resolved.check.name!r}: {type(exc).__name__}: {exc}")
 
 
-def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, Any] | None = None, *,
-                   source: str) -> GradeReport:
-    """Grade evidence already collected: a pure function of (lab, variables, evidence)."""
-    from grader.transport.replay import ReplayTransport
-
-    return grade(loaded, ReplayTransport.from_evidence(evidence), variables, source=source)
-
-
-def grade(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | None = None, *, source: str,
-          live: bool = False, observer: Observer | None = None,
-          clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-          evidence_sink: Evidence | None = None, waits: dict[str, float] | None = None) -> GradeReport:
-    """Collect through ``transport`` and grade. With ``live``, objectives with ``wait`` are re-checked until they
-    pass or their deadline expires, re-running only the commands their failing checks need.
-    ``evidence_sink`` (a dict) receives the newest output of every command, e.g. to write a capture.
-    ``waits`` overrides objectives' ``wait`` (seconds) by id."""
+def run(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | None = None, *, source: str,
+        live: LiveOptions | None = None, identity: Identity | None = None) -> Grading:
+    """Collect through ``transport`` and grade. With ``live``, objectives with ``wait`` are re-checked until
+    they pass or their deadline expires, re-running only the commands their failing checks need."""
     started = datetime.now(UTC)
-    t0 = clock()
+    observer = live.observer if live else None
     checks = loaded.resolve(variables)
     topology = loaded.topology
     plan = build_plan(checks, topology)
+    t0 = live.clock() if live else 0.0
     evidence = collect(plan.commands, topology, transport, observer)
     facts = interpret(plan, evidence, topology)
     results = judge(checks, facts)
     waited: dict[str, float] = {}
-    if live:
+    if live is not None:
         wait_for = {o.id: o.wait for o in loaded.lab.objectives}
-        wait_for.update(waits or {})
-        waited = _wait_for_convergence(loaded.topology, wait_for, checks, facts, results, evidence, transport,
-                                       observer, clock, sleep, t0)
-    if evidence_sink is not None:
-        evidence_sink.update(evidence)
-    return build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
-                        waited=waited)
+        wait_for.update(live.waits)
+        waited = _wait_for_convergence(topology, wait_for, checks, facts, results, evidence, transport, live, t0)
+    report = build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
+                          waited=waited, identity=identity or Identity())
+    return Grading(report=report, evidence=evidence)
 
 
 def _wait_for_convergence(topology: Topology, wait_for: dict[str, float], checks: list[ResolvedCheck],
                           facts: dict[FactRequest, FactValue], results: dict[str, list[CheckResult]],
-                          evidence: Evidence, transport: Transport, observer: Observer | None,
-                          clock: Callable[[], float], sleep: Callable[[float], None], t0: float) -> dict[str, float]:
+                          evidence: Evidence, transport: Transport, live: LiveOptions,
+                          t0: float) -> dict[str, float]:
+    clock, sleep, observer = live.clock, live.sleep, live.observer
     deadlines = {oid: t0 + wait for oid, wait in wait_for.items() if wait > 0}
     waited: dict[str, float] = {}
 
@@ -97,8 +120,7 @@ def _wait_for_convergence(topology: Topology, wait_for: dict[str, float], checks
                 waited[objective_id] = round(deadline - t0, 2)
         if not pending:
             return waited
-        if observer:
-            observer.waiting(pending, max(deadlines[o] for o in pending) - now)
+        observer.waiting(pending, max(deadlines[o] for o in pending) - now)
         sleep(min(POLL_INTERVAL_S, max(0.0, min(deadlines[o] for o in pending) - now)))
         recheck = [c for c in checks if c.objective.id in pending
                    and results[c.objective.id][c.index].outcome is not Outcome.PASS]
@@ -118,8 +140,9 @@ def _wait_for_convergence(topology: Topology, wait_for: dict[str, float], checks
 
 def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: dict[str, list[CheckResult]],
                  evidence: Evidence, commands: dict[str, list[str]], *, source: str, started: datetime,
-                 waited: dict[str, float] | None = None) -> GradeReport:
+                 waited: dict[str, float] | None = None, identity: Identity | None = None) -> GradeReport:
     lab = loaded.lab
+    identity = identity or Identity()
     objectives = score_objectives(lab.objectives, results, waited)
     score = round(sum(o.score for o in objectives), 2)
     max_score = lab.max_score
@@ -130,6 +153,7 @@ def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: d
     return GradeReport(
         tool_version=__version__,
         lab=LabInfo(id=lab.id, title=lab.title, track=lab.track, level=lab.level),
+        student=identity.student, submission=identity.submission,
         variables=loaded.variables(variables), source=source, started=started, finished=datetime.now(UTC),
         score=score, max_score=max_score, percentage=round(100 * score / max_score, 1) if max_score else 0.0,
         passed=all(o.outcome is Outcome.PASS for o in objectives), counts=counts, nodes=nodes,

@@ -1,19 +1,25 @@
 """Normalised facts: what platforms turn parsed rows into, and what checks judge.
 
 Every platform produces the same shapes, so a check never knows which vendor it looks at. Interface names
-are canonical long names (``GigabitEthernet0/0/1``, never ``GE0/0/1``); addresses are ``ipaddress`` objects.
+are canonical long names (``GigabitEthernet0/0/1``, never ``GE0/0/1``); addresses, prefixes and next hops are
+``ipaddress`` objects of either family (IPv4 or IPv6): a check compares whatever family it is given.
+
+The shapes here are shared by several check families; a family's own shapes live in its check module
+(``grader.checks.<family>``), next to the ``fact_kind`` that declares them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from typing import Any, Literal
 
-# The kinds of fact a platform can be asked for. A check names the kinds it needs; the platform maps each
-# kind (with its arguments, e.g. the ping target) to one command.
-FactKind = Literal["interfaces", "routes", "ospf_neighbors", "bgp_neighbors", "ping", "running_config", "hostname",
-                   "command"]
+# A fact kind's name, e.g. "routes"; the kinds are declared by the check modules (grader.checks.registry).
+FactKind = str
+
+IPAddress = IPv4Address | IPv6Address
+IPInterface = IPv4Interface | IPv6Interface  # an address with its prefix length
+IPNetwork = IPv4Network | IPv6Network
 
 RouteProtocol = Literal["connected", "local", "static", "ospf", "bgp", "isis", "rip", "kernel", "other"]
 
@@ -39,19 +45,19 @@ class Interface:
     name: str
     admin_up: bool | None = None
     oper_up: bool | None = None
-    addresses: tuple[IPv4Interface, ...] = ()
+    addresses: tuple[IPInterface, ...] = ()  # IPv4 and IPv6 (global and link-local), primary first
     description: str | None = None
 
 
 @dataclass(frozen=True)
 class NextHop:
-    address: IPv4Address | None = None
+    address: IPAddress | None = None
     interface: str | None = None
 
 
 @dataclass(frozen=True)
 class Route:
-    prefix: IPv4Network
+    prefix: IPNetwork
     protocol: RouteProtocol
     next_hops: tuple[NextHop, ...] = ()
     selected: bool = True
@@ -61,8 +67,8 @@ class Route:
 
 @dataclass(frozen=True)
 class OspfNeighbor:
-    router_id: IPv4Address
-    address: IPv4Address | None
+    router_id: IPv4Address  # OSPFv2 and OSPFv3 router ids are both 32-bit dotted quads
+    address: IPAddress | None
     state: str  # normalised: Full, 2-Way, Init, Down, ExStart, Exchange, Loading, Attempt
     interface: str | None = None
     area: str | None = None  # dotted form 0.0.0.0 when known
@@ -70,7 +76,7 @@ class OspfNeighbor:
 
 @dataclass(frozen=True)
 class BgpNeighbor:
-    address: IPv4Address
+    address: IPAddress
     remote_as: int | None
     state: str  # Established, Idle, Active, Connect, OpenSent, OpenConfirm
     prefixes_received: int | None = None
@@ -96,24 +102,18 @@ class RunningConfig:
 
 @dataclass(frozen=True)
 class CommandRows:
-    """The output of an arbitrary command: raw text and, when a template or regex was given, its rows."""
+    """The output of an arbitrary command, as raw text (the ``command`` check parses it as it is told)."""
 
     command: str
     text: str
-    rows: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
 class FactValue:
-    """A fact as collected: the value (or why it is missing), and the evidence behind it."""
+    """A fact as collected: the value (or why it is missing), and the raw output behind it."""
 
     request: FactRequest
     command: str
     value: Any = None
     error: str | None = None
     raw: str = ""
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None

@@ -23,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from grader.errors import LabFileError
 
+PASSWORD_ENV = "LABGRADER_PASSWORD"  # where deployed labs' inventories read their password from
+DEFAULT_PASSWORD = "labgrader"  # the throw-away password of locally deployed labs unless the variable is set
+
 
 class Connection(BaseModel):
     model_config = ConfigDict(extra="forbid")

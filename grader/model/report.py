@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"  # 1.1 added student and submission; 1.0 reports load unchanged
 
 
 class Outcome(str, Enum):
@@ -83,6 +83,8 @@ class GradeReport(BaseModel):
     schema_version: str = REPORT_SCHEMA_VERSION
     tool_version: str
     lab: LabInfo
+    student: str | None = Field(default=None, description="the student graded (class workflows), if known")
+    submission: str | None = Field(default=None, description="the submission graded (bundle, capture), if known")
     variables: dict[str, Any] = Field(default_factory=dict)
     source: str  # e.g. "capture:labs/x/submissions/ok" or "live:inventory.yaml"
     started: datetime

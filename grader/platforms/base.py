@@ -1,14 +1,16 @@
-"""What a platform is: a table of facts → (command, parser, normaliser), plus connection data.
+"""What a platform is: a table of facts → (command, parser, normaliser), and a session profile.
 
 A platform reads like a table (scrapli's habit): which command yields which fact, which TextFSM template parses
-it, and a small function turning rows into the shared fact shapes of ``grader.model.facts``.
+it, a small function turning rows into the shared fact shapes, and -- in ``SessionProfile`` -- the data a
+session needs to talk to the device: netmiko device types, prompt patterns, paging, error markers, how to
+leave a configuration view, which questions to answer. The transport reads the profile and names no platform.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import FactKind, FactRequest
@@ -37,17 +39,44 @@ class FactSpec:
 
 
 @dataclass(frozen=True)
+class Dialog:
+    """A question a device may ask (regex, searched in the newest output) and the answer a grader gives.
+
+    Answers never save or change the configuration: a password-change question is declined, a "commit before
+    leaving?" question is cancelled."""
+
+    pattern: str
+    answer: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SessionProfile:
+    """How to hold a CLI session with a platform's devices (SSH or console telnet)."""
+
+    ssh_device_type: str | None  # netmiko device type over SSH (None: no SSH)
+    telnet_device_type: str | None  # netmiko device type over telnet (None: no telnet)
+    prompt: str  # regex matching a whole prompt line, in any view
+    config_prompt: str | None = None  # regex matching a prompt of a configuration view
+    leave_config: tuple[str, ...] = ()  # commands that bring a configuration view back to the user view
+    paging_off: tuple[str, ...] = ()  # sent once after login; a refusal is tolerated (see more_prompts)
+    more_prompts: tuple[str, ...] = ()  # regexes of paging prompts, answered with a space when paging is on
+    error_markers: tuple[str, ...] = ()  # a line starting with one means the device rejected the command
+    dialogs: tuple[Dialog, ...] = ()  # questions answered during login and commands
+    login_prompts: tuple[str, str] = (r"(?i)(?:user ?name|login)\s*:\s*$", r"(?i)password\s*:\s*$")
+    login_shell: Literal["vtysh", "bash"] | None = None  # over SSH the login lands in this known shell
+    strip_ansi: bool = False  # the output carries ANSI escapes to remove
+
+
+@dataclass(frozen=True)
 class Platform:
     name: str
-    netmiko_device_type: str  # SSH
-    netmiko_telnet_device_type: str | None
     template_platform: str  # the platform name in the TextFSM indexes (ntc-templates' naming)
-    facts: dict[FactKind, FactSpec]
-    # Output lines that mean the device rejected the command (so the output is not evidence of anything).
-    error_markers: tuple[str, ...] = ()
-    # Commands sent once after login (paging off).
-    session_setup: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    facts: Mapping[FactKind, FactSpec]
+    session: SessionProfile
+    unsupported: Mapping[FactKind, str] = field(default_factory=dict)  # fact kind → why it cannot be provided
+    containerlab_kinds: tuple[str, ...] = ()  # containerlab node kinds whose platform this is
+    container_recipe: str | None = None  # the labgrader image recipe its nodes run in, when it can be deployed
 
     def supports(self, kind: FactKind) -> bool:
         return kind in self.facts
@@ -56,7 +85,7 @@ class Platform:
         try:
             return self.facts[kind]
         except KeyError:
-            why = self.extra.get("unsupported", {}).get(kind)
+            why = self.unsupported.get(kind)
             raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}"
                                    + (f": {why}" if why else "")) from None
 
@@ -67,16 +96,16 @@ class Platform:
         """The device's error line when ``text`` says the command was rejected, else None."""
         for line in text.splitlines():
             stripped = line.strip()
-            if any(stripped.startswith(marker) for marker in self.error_markers):
+            if any(stripped.startswith(marker) for marker in self.session.error_markers):
                 return stripped
         return None
 
-    def interpret(self, request: FactRequest, text: str) -> tuple[Any, list[dict[str, Any]]]:
-        """Turn raw output into (fact value, parsed rows). Raises ParseError/TemplateError on bad output."""
+    def interpret(self, request: FactRequest, text: str) -> Any:
+        """Turn raw output into the fact's value. Raises ParseError/TemplateError on bad output."""
         from grader import parsing
 
         spec = self.spec(request.kind)
         if (line := self.rejected(text)) is not None:
             raise ParseError(f"the device rejected the command: {line}")
         rows = parsing.parse(self.template_platform, spec.command_for(request), text) if spec.parsed else []
-        return spec.normalise(rows, text, request), rows
+        return spec.normalise(rows, text, request)

@@ -10,14 +10,31 @@ ends on its own (vtysh takes no count or source). ``linux.ping`` reads its outpu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, ip_network
 from typing import Any
 
 from grader.errors import ParseError
-from grader.model.facts import BgpNeighbor, FactRequest, Interface, NextHop, OspfNeighbor, Route, RouteProtocol
+from grader.model.facts import (
+    BgpNeighbor,
+    FactRequest,
+    Interface,
+    IPAddress,
+    NextHop,
+    OspfNeighbor,
+    Route,
+    RouteProtocol,
+)
 from grader.naming import area_dotted, bgp_state, ospf_state
-from grader.platforms.base import FactSpec, Platform
-from grader.platforms.vendor_common import command_rows, ipv4_address, parse_asn, running_config, to_int
+from grader.platforms.base import FactSpec, Platform, SessionProfile
+from grader.platforms.vendor_common import (
+    any_address,
+    by_family,
+    command_rows,
+    ipv4_address,
+    parse_asn,
+    running_config,
+    to_int,
+)
 
 Rows = list[dict[str, Any]]
 
@@ -52,7 +69,7 @@ def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
 def _next_hop(row: dict[str, Any]) -> NextHop:
     if row["nh_type"] == "unreachable":  # blackhole / reject routes: a discard route, as Cisco's Null0
         return NextHop(interface="Null0")
-    return NextHop(address=ipv4_address(row["nexthop"]), interface=row["interface"] or None)
+    return NextHop(address=any_address(row["nexthop"]), interface=row["interface"] or None)
 
 
 def _via_column(row: dict[str, Any]) -> int:
@@ -93,7 +110,7 @@ def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
             raise ParseError("a next-hop line before any route")
     return [
         Route(
-            prefix=IPv4Network(route.row["prefix"], strict=False),
+            prefix=ip_network(route.row["prefix"], strict=False),
             protocol=_PROTOCOLS.get(route.row["code"], "other"),
             next_hops=tuple(route.hops),
             selected=route.row["selected"] == ">",
@@ -118,15 +135,17 @@ def ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeig
     ]
 
 
-def _peer_address(text: str) -> IPv4Address | None:
-    """``10.0.14.4`` or ``r4(10.0.14.4)`` (with ``bgp default show-hostname``); None for IPv6 or an interface."""
+def _peer_address(text: str) -> IPAddress | None:
+    """``10.0.14.4``, ``2001:db8::4`` or ``r4(10.0.14.4)`` (with ``bgp default show-hostname``); None for a peer
+    named by its interface (BGP unnumbered)."""
     inner = text[text.find("(") + 1:-1] if text.endswith(")") else text
-    return ipv4_address(inner)
+    return any_address(inner)
 
 
 def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighbor]:
     """``show ip bgp summary``: a number in State/PfxRcd means Established; ``(Policy)`` (eBGP without a
-    policy, ``ebgp-requires-policy``) is Established too, with no count. Peers not on IPv4 are left out."""
+    policy, ``ebgp-requires-policy``) is Established too, with no count. Peers named by an interface
+    (unnumbered) are left out."""
     result = []
     for row in rows:
         address = _peer_address(row["neighbor"])
@@ -139,19 +158,14 @@ def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighb
     return result
 
 
-PLATFORM = Platform(
-    name="frr",
-    netmiko_device_type="cisco_ios",
-    netmiko_telnet_device_type="cisco_ios_telnet",
-    template_platform="frr",
-    facts={
-        "interfaces": FactSpec("show interface", interfaces),
-        "routes": FactSpec("show ip route", routes),
-        "ospf_neighbors": FactSpec("show ip ospf neighbor detail", ospf_neighbors),
-        "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
-        "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
-        "command": FactSpec("{command}", command_rows, parsed=False),
-    },
+# vtysh prompts: r1# (enable), r1(config)#, r1(config-router)#, r1(config-if)#.
+SESSION = SessionProfile(
+    ssh_device_type="cisco_ios",
+    telnet_device_type="cisco_ios_telnet",
+    prompt=r"[\w.-]+(?:\([\w.-]+\))?[#>]",
+    config_prompt=r"[\w.-]+\(config[\w.-]*\)#",
+    leave_config=("end",),
+    paging_off=("terminal length 0",),
     # vtysh's words for a rejected command, a daemon that is not running, and no daemon at all.
     # "% BGP instance not found" / "% No BGP neighbors found" are answers (no BGP), not errors.
     error_markers=(
@@ -166,9 +180,24 @@ PLATFORM = Platform(
         "ripd is not running",
         "Exiting: failed to connect to any daemons",
     ),
-    session_setup=("terminal length 0",),
-    extra={"unsupported": {
+    login_shell="vtysh",
+)
+
+PLATFORM = Platform(
+    name="frr",
+    template_platform="frr",
+    facts={
+        "interfaces": FactSpec("show interface", interfaces),
+        "routes": FactSpec(by_family("show ip route"), routes),
+        "ospf_neighbors": FactSpec("show ip ospf neighbor detail", ospf_neighbors),
+        "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
+        "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
+        "command": FactSpec("{command}", command_rows, parsed=False),
+    },
+    session=SESSION,
+    unsupported={
         "ping": "vtysh's ping runs the system ping with no count: it never ends by itself",
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
-    }},
+    },
+    container_recipe="frr",
 )

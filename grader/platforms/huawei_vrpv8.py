@@ -9,4 +9,5 @@ from dataclasses import replace
 
 from grader.platforms.huawei_vrp import PLATFORM as _VRP
 
-PLATFORM = replace(_VRP, name="huawei_vrpv8", netmiko_device_type="huawei_vrpv8")
+PLATFORM = replace(_VRP, name="huawei_vrpv8", session=replace(_VRP.session, ssh_device_type="huawei_vrpv8"),
+                   containerlab_kinds=("huawei_vrpv8",))

@@ -7,13 +7,22 @@ Interface names stay as the kernel spells them (``eth1``; ``eth1@if27`` is a vet
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Interface, IPv4Network
+from ipaddress import IPv4Interface, ip_network
 from typing import Any
 
 from grader.errors import ParseError
-from grader.model.facts import FactRequest, Interface, NextHop, PingResult, Route, RouteProtocol, RunningConfig
-from grader.platforms.base import FactSpec, Platform
-from grader.platforms.vendor_common import command_rows, ipv4_address, to_int
+from grader.model.facts import (
+    FactRequest,
+    Interface,
+    IPNetwork,
+    NextHop,
+    PingResult,
+    Route,
+    RouteProtocol,
+    RunningConfig,
+)
+from grader.platforms.base import FactSpec, Platform, SessionProfile
+from grader.platforms.vendor_common import any_address, by_family, command_rows, to_int
 
 Rows = list[dict[str, Any]]
 
@@ -48,17 +57,19 @@ def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
     return result
 
 
-def _prefix(text: str) -> IPv4Network:
+def _prefix(text: str, family: str | None) -> IPNetwork:
+    if text == "default":
+        text = "::/0" if family == "ipv6" else "0.0.0.0/0"
     try:
-        return IPv4Network("0.0.0.0/0" if text == "default" else text, strict=False)
+        return ip_network(text, strict=False)
     except ValueError:
-        raise ParseError(f"route {text!r} is not an IPv4 prefix") from None
+        raise ParseError(f"route {text!r} is not an IP prefix") from None
 
 
 def _next_hop(row: dict[str, Any]) -> NextHop:
     if row.get("type") in _DISCARD_TYPES:
         return NextHop(interface="Null0")
-    return NextHop(address=ipv4_address(row["nexthop"]), interface=row["interface"] or None)
+    return NextHop(address=any_address(row["nexthop"]), interface=row["interface"] or None)
 
 
 def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
@@ -77,7 +88,7 @@ def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
             continue
         protocol = _PROTOCOLS.get(row["protocol"], "other")
         hops = (_next_hop(row),) if row["nexthop"] or row["interface"] or row["type"] in _DISCARD_TYPES else ()
-        result.append(Route(prefix=_prefix(row["prefix"]), protocol=protocol, next_hops=hops,
+        result.append(Route(prefix=_prefix(row["prefix"], request.arg("family")), protocol=protocol, next_hops=hops,
                             selected=not row["linkdown"], metric=to_int(row["metric"])))
     return result
 
@@ -108,19 +119,10 @@ def hostname(rows: Rows, text: str, request: FactRequest) -> RunningConfig:
     return RunningConfig(text=text, hostname=name, dialect="generic")
 
 
-PLATFORM = Platform(
-    name="linux",
-    netmiko_device_type="linux",
-    netmiko_telnet_device_type=None,
-    template_platform="linux",
-    facts={
-        "interfaces": FactSpec("ip addr show", interfaces),
-        "routes": FactSpec("ip -4 route show", routes),
-        "ping": FactSpec(ping_command, ping, parsed=False),
-        "running_config": FactSpec("hostname", hostname, parsed=False),
-        "hostname": FactSpec("hostname", hostname, parsed=False),
-        "command": FactSpec("{command}", command_rows, parsed=False),
-    },
+SESSION = SessionProfile(
+    ssh_device_type="linux",
+    telnet_device_type=None,
+    prompt=r"[^\n]{0,120}[$#]",
     # bash/dash for an unknown command; iproute2 for a bad object, argument or device.
     error_markers=(
         "-bash: ",
@@ -132,4 +134,22 @@ PLATFORM = Platform(
         "Error: ",
         "ping: usage error",
     ),
+    login_shell="bash",
+    strip_ansi=True,  # bash's bracketed-paste sequences
+)
+
+PLATFORM = Platform(
+    name="linux",
+    template_platform="linux",
+    facts={
+        "interfaces": FactSpec("ip addr show", interfaces),
+        "routes": FactSpec(by_family("ip -4 route show"), routes),
+        "ping": FactSpec(ping_command, ping, parsed=False),
+        "running_config": FactSpec("hostname", hostname, parsed=False),
+        "hostname": FactSpec("hostname", hostname, parsed=False),
+        "command": FactSpec("{command}", command_rows, parsed=False),
+    },
+    session=SESSION,
+    containerlab_kinds=("linux",),
+    container_recipe="host",
 )

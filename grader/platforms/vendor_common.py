@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from ipaddress import AddressValueError, IPv4Address, IPv4Interface, IPv4Network, NetmaskValueError
+from ipaddress import (
+    AddressValueError,
+    IPv4Address,
+    IPv4Interface,
+    IPv4Network,
+    NetmaskValueError,
+    ip_address,
+    ip_interface,
+)
 
-from grader.errors import ParseError
-from grader.model.facts import CommandRows, FactRequest, NextHop, Route, RouteProtocol, RunningConfig
+from grader.errors import ParseError, UnsupportedError
+from grader.model.facts import (
+    CommandRows,
+    FactRequest,
+    IPAddress,
+    IPInterface,
+    IPNetwork,
+    NextHop,
+    Route,
+    RouteProtocol,
+    RunningConfig,
+)
 from grader.naming import canonical_interface
 from grader.platforms.base import Normaliser
 
@@ -35,6 +53,23 @@ def ipv4_address(text: str | None) -> IPv4Address | None:
     try:
         return IPv4Address((text or "").strip())
     except AddressValueError:
+        return None
+
+
+def any_address(text: str | None) -> IPAddress | None:
+    """An IPv4 or IPv6 address (``fe80::1%eth1`` keeps its address, drops the zone), or None."""
+    text = (text or "").strip().split("%", 1)[0]
+    try:
+        return ip_address(text)
+    except ValueError:
+        return None
+
+
+def any_interface(text: str) -> IPInterface | None:
+    """``10.0.0.1/24`` or ``2001:db8::1/64`` → an interface address of either family; None when not one."""
+    try:
+        return ip_interface(text.strip()) if "/" in text else None
+    except ValueError:
         return None
 
 
@@ -75,7 +110,7 @@ def interface_name(text: str | None) -> str | None:
 class RouteEntry:
     """One row of a routing table: a destination with one next hop. Rows of one route are merged."""
 
-    prefix: IPv4Network
+    prefix: IPNetwork
     protocol: RouteProtocol
     next_hop: NextHop
     selected: bool = True
@@ -123,3 +158,15 @@ def require_match(pattern: str, text: str, what: str) -> re.Match[str]:
     if match is None:
         raise ParseError(f"no {what} in the output")
     return match
+
+
+def by_family(ipv4: str, ipv6: str | None = None) -> Callable[[FactRequest], str]:
+    """A command per address family: the request's ``family`` arg (``ipv6``, else IPv4) picks it; a family
+    the platform has no command for is unsupported."""
+    def command(request: FactRequest) -> str:
+        if request.arg("family") == "ipv6":
+            if ipv6 is None:
+                raise UnsupportedError(f"no IPv6 form of {ipv4!r} on this platform yet")
+            return ipv6
+        return ipv4
+    return command

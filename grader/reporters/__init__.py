@@ -1,33 +1,45 @@
-"""Reporters: each turns one ``GradeReport`` into one output format, reading nothing else.
+"""Reporters: each turns one ``GradeReport`` (or a class of them) into one output format, reading nothing else.
 
-``render(report, fmt)`` picks the format; ``show_hidden=False`` gives the student view, in which hidden
+Every module of this package that registers a format (``registry.report_format``) is imported here.
+``render(report, fmt)`` renders one report; ``show_hidden=False`` gives the student view, in which hidden
 objectives count towards the score but show only their outcome and points.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+import importlib
+import pkgutil
 
 from grader.model.report import GradeReport
+from grader.reporters.registry import FORMATS, Reads, RenderOptions, ReportFormat
 from grader.reporters.student import student_view
 
-FORMATS = ("terminal", "json", "junit", "gradescope", "markdown")
+_HELPERS = {"registry", "student", "text"}
 
-# Format → module, imported on first use (the terminal format pulls in rich).
-_MODULES = {"terminal": "terminal", "json": "json_report", "junit": "junit", "gradescope": "gradescope",
-            "markdown": "markdown"}
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _module not in _HELPERS:
+        importlib.import_module(f"{__name__}.{_module}")
 
 
-def render(report: GradeReport, fmt: str, *, color: bool = False, show_hidden: bool = True) -> str:
-    """``report`` in format ``fmt`` (one of ``FORMATS``); ``color`` applies to the terminal format only."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r}; known formats: {', '.join(FORMATS)}")
+def format_names(reads: Reads = "report") -> tuple[str, ...]:
+    """The formats that render what ``reads`` names, the terminal first."""
+    names = [f.name for f in FORMATS.values() if f.reads == reads]
+    return tuple(sorted(names, key=lambda n: (n != "terminal", n)))
+
+
+def get_format(name: str, reads: Reads = "report") -> ReportFormat:
+    fmt = FORMATS.get(name)
+    if fmt is None or fmt.reads != reads:
+        raise ValueError(f"unknown report format {name!r}; known formats: {', '.join(format_names(reads))}")
+    return fmt
+
+
+def render(report: GradeReport, fmt: str, *, color: bool = False, show_hidden: bool = True) -> str | bytes:
+    """``report`` in format ``fmt``; ``color`` applies to the terminal format only."""
+    chosen = get_format(fmt)
     if not show_hidden:
         report = student_view(report)
-    module = import_module(f"{__name__}.{_MODULES[fmt]}")
-    if fmt == "terminal":
-        return module.render(report, color=color)
-    return module.render(report)
+    return chosen.render(report, RenderOptions(color=color))
 
 
-__all__ = ["FORMATS", "render", "student_view"]
+__all__ = ["FORMATS", "RenderOptions", "ReportFormat", "format_names", "get_format", "render", "student_view"]

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from grader.model.report import GradeReport, ObjectiveResult, Outcome
+from grader.reporters.registry import PLAIN, RenderOptions, report_format
 from grader.reporters.text import counts_line, detail_lines, duration_s, is_redacted, num, title_of
 
 _REASON = {Outcome.ERROR: "Could not be graded", Outcome.SKIP: "Not graded (skipped)"}
@@ -49,7 +50,8 @@ def _summary(report: GradeReport) -> str:
     )
 
 
-def render(report: GradeReport) -> str:
+@report_format('gradescope', summary='Gradescope autograder results.json', suffix='.json')
+def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
     """The report as Gradescope's results.json."""
     results = {
         "score": report.score,

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from grader.model.report import REPORT_SCHEMA_VERSION, GradeReport
+from grader.reporters.registry import PLAIN, RenderOptions, report_format
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def render(report: GradeReport) -> str:
+@report_format('json', summary='the GradeReport as JSON (schema grader/schemas/report.schema.json)', suffix='.json')
+def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
     """The report as JSON, keys in the order the model declares them."""
     return json.dumps(report.model_dump(mode="json"), indent=2) + "\n"
 

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from grader.model.report import GradeReport, ObjectiveResult, Outcome
+from grader.reporters.registry import PLAIN, RenderOptions, report_format
 from grader.reporters.text import detail_lines, duration_s, is_redacted, num, one_line, outcome_counts, title_of
 
 # Characters XML 1.0 cannot carry (device output may hold escape sequences or NULs).
@@ -39,7 +40,8 @@ def _testcase(suite: ET.Element, lab_id: str, obj: ObjectiveResult) -> None:
     child.text = _details(obj) or None
 
 
-def render(report: GradeReport) -> str:
+@report_format('junit', summary='JUnit XML: a testsuite for the lab, a testcase per objective', suffix='.xml')
+def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
     """The report as a JUnit XML document (UTF-8 declaration included)."""
     counts = outcome_counts(report)
     suite = ET.Element("testsuite", {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from grader.model.report import GradeReport, ObjectiveResult, Outcome
+from grader.reporters.registry import PLAIN, RenderOptions, report_format
 from grader.reporters.text import counts_line, duration_s, is_redacted, num, one_line, points, title_of
 
 # Backslash-escape what Markdown would otherwise read as markup, `|` included (it ends a table cell).
@@ -40,7 +41,8 @@ def _fix(obj: ObjectiveResult) -> list[str]:
     return lines
 
 
-def render(report: GradeReport) -> str:
+@report_format('markdown', summary='Markdown: score, objectives table, what to fix', suffix='.md')
+def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
     """The report as GitHub-flavoured Markdown."""
     lines = [
         f"# {escape(report.lab.title)}",

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.model.report import GradeReport, ObjectiveResult, Outcome
+from grader.reporters.registry import PLAIN, RenderOptions, report_format
 from grader.reporters.text import (
     detail_lines,
     duration_s,
@@ -94,8 +95,11 @@ def _summary(report: GradeReport) -> Text:
     return line
 
 
-def render(report: GradeReport, *, color: bool = False) -> str:
-    """The report as terminal text, with ANSI colours only when ``color`` is true."""
+@report_format("terminal", summary="a table for the terminal, with what did not pass (colour on a terminal)",
+               suffix=".txt")
+def render(report: GradeReport, options: RenderOptions = PLAIN, *, color: bool | None = None) -> str:
+    """The report as terminal text, with ANSI colours only when ``color`` (or ``options.color``) is true."""
+    color = options.color if color is None else color
     buffer = StringIO()
     console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, emoji=False, markup=False)

@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from grader.errors import DeployError, GraderError
 from grader.model.inventory import Inventory
 from grader.model.topology import PLATFORM_LABEL, Topology
+from grader.platforms import all_platforms, get_platform
 from grader.runtime import links as veth
 from grader.runtime import nodeio
 from grader.runtime.dockerapi import client
@@ -40,9 +41,9 @@ from grader.runtime.state import (
     remove_containers,
     ssh_port,
 )
+from grader.transport.netmiko_cli import NetmikoTransport
 
-# platform → recipe of the image its nodes run
-RECIPE_OF: dict[str, str] = {"frr": "frr", "linux": "host"}
+ROUTER_RECIPE = "frr"  # the image whose nodes forward packets
 CAPS = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
 READY_SECONDS = 60.0
 _NODE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -96,6 +97,14 @@ class Deployment:
         """How the grader reaches each node (the password in memory when known, else from the environment)."""
         return make_inventory(self._ports(), self.ssh_user, self.ssh_password)
 
+    def apply(self, configs: dict[str, str]) -> None:
+        """Switch the running configuration of the nodes named in ``configs`` (see ``apply_configs``)."""
+        apply_configs(self, configs)
+
+    def transport(self) -> NetmikoTransport:
+        """A live transport to every node (SSH on 127.0.0.1)."""
+        return NetmikoTransport(self.inventory())
+
     def write_inventory(self, path: str | Path, *, literal_password: bool = False) -> Path:
         """Write the inventory as YAML; the password is named by ``LABGRADER_PASSWORD`` unless asked."""
         data = inventory_data(self._ports(), self.ssh_user, self.ssh_password, literal_password)
@@ -126,10 +135,11 @@ def _parallel(work: Callable[[_T], _R], items: Iterable[_T], cancel: threading.E
 def _images(topology: Topology) -> dict[str, str]:
     images: dict[str, str] = {}
     for name, node in topology.nodes.items():
-        recipe = RECIPE_OF.get(node.platform)
+        recipe = get_platform(node.platform).container_recipe
         if recipe is None:
+            deployable = ", ".join(p.name for p in all_platforms() if p.container_recipe)
             raise DeployError(f"node {name}: platform {node.platform} cannot run in a container here "
-                              f"(only {', '.join(RECIPE_OF)})")
+                              f"(only {deployable})")
         reference = node.image or f"{REPOSITORY}/{recipe}"
         image = image_for(reference)
         built_from = (client().images.get(image).labels or {}).get("labgrader.recipe")
@@ -186,7 +196,7 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
     def create(name: str) -> Container:
         platform = topology.nodes[name].platform
         sysctls = {"net.ipv6.conf.all.disable_ipv6": "0"} if _IPV6 else {}
-        if platform == "frr":
+        if get_platform(platform).container_recipe == ROUTER_RECIPE:
             sysctls["net.ipv4.ip_forward"] = "1"
             if _IPV6:
                 sysctls["net.ipv6.conf.all.forwarding"] = "1"

@@ -19,12 +19,3 @@ def client() -> DockerClient:
     except Exception as exc:  # the SDK raises several unrelated types here
         raise DeployError(f"Docker is not reachable: {exc}") from None
     return engine
-
-
-def reachable() -> bool:
-    """Whether a Docker engine answers."""
-    try:
-        client()
-    except DeployError:
-        return False
-    return True

@@ -14,9 +14,8 @@ import yaml
 from pydantic import SecretStr
 
 from grader.errors import DeployError
-from grader.model.inventory import Connection, Inventory
+from grader.model.inventory import PASSWORD_ENV, Connection, Inventory
 
-PASSWORD_ENV = "LABGRADER_PASSWORD"
 HOST = "127.0.0.1"
 
 

@@ -1,41 +1,137 @@
-"""Live transport over SSH or telnet with netmiko: one session per node, all its commands in it.
+"""Live transport over SSH or console telnet: one session per node, all its commands in it.
+
+netmiko opens the connection (SSH through paramiko, with its authentication errors; telnet through its telnetlib)
+and moves the bytes; everything after that -- console login, prompt, configuration views, paging, dialogs,
+commands -- is ``transport.cli.CliSession`` driven by the node's platform ``SessionProfile``. This module names
+no platform.
 
 Device problems never raise: an unreachable host, a refused connection, a wrong password or a timeout comes
-back as ``NodeEvidence.error``; a session that drops mid-way marks the commands it could not run. Messages
-name host and port, never credentials.
+back as ``NodeEvidence.error`` (one line naming host and port, never credentials); a command that hangs is an
+error for that command, and the node's remaining commands run in a fresh session (once); a session that drops
+marks the commands it could not run.
 
-Speed (measured by ``benchmarks/collection.py``): the device's prompt is found once per session and every
-command reads up to it (``expect_string``) -- netmiko's default searches the prompt again before each command,
-~45 ms of sleeps each. Over SSH, the platforms whose login shell we know (FRR: vtysh; Linux: bash) skip
-netmiko's generic session preparation (a fixed 0.1 s sleep, ``terminal width 511`` which vtysh rejects, a
-sleep-timed prompt search): one RETURN, read until the prompt shows twice, then the platform's
-``session_setup`` commands. Every other platform or transport is prepared by netmiko as before.
+Connections are opened through a ``Connector`` (``NetmikoConnector`` here, ``transport.fake.FakeNetwork`` in
+tests), so every line of this logic runs offline against scripted devices.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import socket
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from grader.model.evidence import CommandOutput, NodeEvidence
 from grader.model.inventory import Inventory, ResolvedConnection
-from grader.platforms import Platform
+from grader.platforms.base import Platform, SessionProfile
+from grader.transport.cli import CliSession, CommandTimeout, NoPrompt, SessionClosed, SessionError, last_line
 
 READ_TIMEOUT_S = 20.0
-# Platform → whether its output carries ANSI escapes to strip (bash's bracketed paste; netmiko's linux driver
-# strips them too). These platforms get the light session preparation over SSH (see the module docstring).
-LIGHT_SESSION: dict[str, bool] = {"frr": False, "linux": True}
-# The last two lines are the same prompt (the login prompt, then the one the RETURN we sent brought).
-_PROMPT_TWICE = re.compile(r"(?:\A|\n)([^\n]*[#>$%\]])[ \t]*\n(?:[ \t]*\n)*\1[ \t]*\Z")
-_POLL_S = 0.005
+# paramiko logs a traceback for every failed transport thread (a peer closing before its banner, ...): the
+# reason is reported once, in the evidence, instead.
+logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 
 
-class NoPromptError(Exception):
-    """The device printed no prompt after login."""
+class LoginFailed(SessionError):
+    """The device refused the credentials (console login)."""
+
+
+class Connector(Protocol):
+    """Opens connections: ``probe`` says why TCP fails (or None), ``ssh`` returns a connected netmiko
+    connection, ``telnet`` a connected telnetlib-like object."""
+
+    def probe(self, conn: ResolvedConnection) -> str | None:
+        ...
+
+    def ssh(self, params: dict[str, Any]) -> Any:
+        ...
+
+    def telnet(self, params: dict[str, Any]) -> Any:
+        ...
+
+
+class NetmikoConnector:
+    """The real network: TCP probe with a socket, SSH and telnet with netmiko."""
+
+    def probe(self, conn: ResolvedConnection) -> str | None:
+        where = f"{conn.transport} {conn.host}:{conn.port}"
+        try:
+            with socket.create_connection((conn.host, conn.port), timeout=min(conn.timeout, 5.0)):
+                return None
+        except ConnectionRefusedError:
+            return f"connection refused by {where} (is the device running?)"
+        except TimeoutError:
+            return f"timed out connecting to {where}"
+        except OSError as exc:
+            return f"cannot reach {where}: {exc.strerror or exc}"
+
+    def ssh(self, params: dict[str, Any]) -> Any:
+        session = netmiko_class(params["device_type"])(**params, auto_connect=False)
+        session.establish_connection()
+        return session
+
+    def telnet(self, params: dict[str, Any]) -> Any:
+        from netmiko._telnetlib import telnetlib
+
+        remote = telnetlib.Telnet(params["host"], port=params["port"], timeout=params["conn_timeout"])
+        return attach_telnet(netmiko_class(params["device_type"])(**params, auto_connect=False), remote)
+
+
+def netmiko_class(device_type: str, ssh_client: Callable[[], Any] | None = None) -> type:
+    """netmiko's connection class for ``device_type``, without its login handler: some drivers answer login
+    questions themselves, and netmiko's Huawei driver answers "security risks in the configuration file" by
+    SAVING the configuration. ``CliSession`` answers every question from the profile (and never saves).
+    ``ssh_client`` replaces paramiko's SSHClient (scripted devices)."""
+    from netmiko.ssh_dispatcher import ssh_dispatcher
+
+    base = ssh_dispatcher(device_type)
+    members: dict[str, Any] = {"special_login_handler": lambda self, *args, **kwargs: None}
+    if ssh_client is not None:
+        members["_get_ssh_client_instance"] = lambda self: ssh_client()
+    return type(f"Graded{base.__name__}", (base,), members)
+
+
+def attach_telnet(session: Any, remote: Any) -> Any:
+    """Give a netmiko connection made with ``auto_connect=False`` an open telnet connection (the console login
+    is ``console_login``'s: netmiko's would wait for a user-name prompt that eNSP consoles never show)."""
+    from netmiko.channel import TelnetChannel
+
+    session.remote_conn = remote
+    session.channel = TelnetChannel(conn=remote, encoding=session.encoding)
+    return session
+
+
+class NetmikoChannel:
+    """A netmiko connection as a ``cli.Channel``."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def read(self) -> str:
+        return str(self.session.read_channel())
+
+    def write(self, text: str) -> None:
+        self.session.write_channel(text)
+
+    @property
+    def closed(self) -> bool:
+        remote = getattr(self.session, "remote_conn", None)
+        if remote is None:
+            return True
+        if getattr(remote, "closed", False):  # paramiko Channel
+            return True
+        return bool(getattr(remote, "eof", False))  # telnetlib: the peer closed
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if getattr(self.session, "protocol", "ssh") == "ssh":
+                self.session.paramiko_cleanup()
+            else:
+                self.session.remote_conn.close()
 
 
 def describe_connect_error(exc: BaseException, conn: ResolvedConnection) -> str:
@@ -43,95 +139,82 @@ def describe_connect_error(exc: BaseException, conn: ResolvedConnection) -> str:
     from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
     where = f"{conn.transport} {conn.host}:{conn.port}"
-    if isinstance(exc, NetmikoAuthenticationException):
+    text = " ".join(str(exc).split())
+    if isinstance(exc, NetmikoAuthenticationException | LoginFailed):
         return f"login failed on {where} (wrong username or password?)"
-    if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+    if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
         return f"connection refused by {where} (is the device running?)"
+    if "Error reading SSH protocol banner" in text or isinstance(exc, EOFError | ConnectionResetError):
+        return f"{where} closed the connection before the SSH banner (not an SSH server, or overloaded?)"
     if isinstance(exc, NetmikoTimeoutException | TimeoutError):
         return f"timed out connecting to {where}"
-    if isinstance(exc, EOFError | ConnectionResetError):
-        return f"{where} closed the connection during login"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"cannot open a session on {where}: {text}"
+    if isinstance(exc, SessionError):
+        return f"{where}: {exc}"
+    first = text[:200] if text else type(exc).__name__
+    return f"cannot open a session on {where}: {first}"
 
 
-def tcp_problem(conn: ResolvedConnection) -> str | None:
-    """Why a TCP connection to the device fails (refused, timeout, no route), or None when it opens.
-
-    netmiko reports all of these as one generic timeout; a student needs to know which it is."""
-    where = f"{conn.transport} {conn.host}:{conn.port}"
-    try:
-        with socket.create_connection((conn.host, conn.port), timeout=min(conn.timeout, 5.0)):
-            return None
-    except ConnectionRefusedError:
-        return f"connection refused by {where} (is the device running?)"
-    except TimeoutError:
-        return f"timed out connecting to {where}"
-    except OSError as exc:
-        return f"cannot reach {where}: {exc.strerror or exc}"
-
-
-def _found_prompt(session: Any) -> str:
-    """The prompt of a session netmiko prepared, found as ``send_command`` would (its base prompt when none
-    shows); the session is closed if this fails."""
-    try:
-        try:
-            return str(session.find_prompt()).strip()
-        except ValueError:
-            return str(session.base_prompt).strip()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            session.disconnect()
-        raise
-
-
-def light_preparation(session: Any, platform: Platform, strip_ansi: bool, timeout: float) -> str:
-    """Open ``session`` (made with ``auto_connect=False``) and prepare it for a known login shell: one RETURN,
-    read until the prompt shows twice, run ``platform.session_setup``. Returns the prompt.
-
-    Raises what ``establish_connection`` raises (login failed, timeout) or ``NoPromptError``; the session is
-    closed on any failure."""
-    session.establish_connection()
-    try:
-        session.ansi_escape_codes = strip_ansi
-        seen = ""
-        with contextlib.suppress(OSError):  # the shell may have exited already: said below, with its words
-            session.write_channel(session.RETURN)
-        deadline = time.monotonic() + timeout
-        while True:
-            closed = bool(getattr(session.remote_conn, "closed", False))
-            seen += session.read_channel()  # line ends normalised to \n by netmiko
-            if (match := _PROMPT_TWICE.search(seen)) is not None:
-                break
-            if closed:
-                said = " ".join([line.strip() for line in seen.splitlines() if line.strip()][-2:])[:200]
-                raise NoPromptError("the login shell exited" + (f": {said}" if said else ""))
-            if time.monotonic() > deadline:
-                raise NoPromptError(f"no prompt within {timeout:g} s after login")
-            time.sleep(_POLL_S)
-        prompt = match.group(1).strip()
-        session.base_prompt = prompt[:-1]  # netmiko's base prompt: without its terminator
-        for command in platform.session_setup:
-            session.send_command(command, expect_string=re.escape(prompt), read_timeout=READ_TIMEOUT_S)
-        return prompt
-    except BaseException:
-        with contextlib.suppress(Exception):
-            session.disconnect()
-        raise
+def console_login(session: CliSession, conn: ResolvedConnection, profile: SessionProfile,
+                  deadline: float) -> None:
+    """Log in on a console: answer a user-name and a password prompt when asked (eNSP consoles ask nothing),
+    press RETURN when the console is silent ("Press RETURN to get started"), stop at the first prompt."""
+    user_re, password_re = (re.compile(p) for p in profile.login_prompts)
+    prompt_re = re.compile(profile.prompt)
+    buffer, sent_user, sent_password, quiet_since = "", False, False, session.clock()
+    session.write("\n")
+    while session.clock() < deadline:
+        chunk = session._read()
+        now = session.clock()
+        if not chunk:
+            if now - quiet_since > 1.0:
+                session.write("\n")
+                quiet_since = now
+            session.sleep(0.01)
+            continue
+        buffer, quiet_since = buffer + chunk, now
+        line = last_line(buffer)
+        if re.search(r"(?i)(authentication fail|login invalid|password error|access denied|bad password)",
+                     buffer[-300:]):
+            raise LoginFailed("the console refused the login")
+        if user_re.search(line):
+            if sent_user:
+                raise LoginFailed("the console asked for the user name again")
+            if not conn.username:
+                raise LoginFailed("the console asks for a user name: give `username` in the inventory")
+            session.write(conn.username + "\n")
+            sent_user, buffer = True, ""
+        elif password_re.search(line):
+            if sent_password:
+                raise LoginFailed("the console asked for the password again")
+            session.write((conn.password.get_secret_value() if conn.password else "") + "\n")
+            sent_password, buffer = True, ""
+        elif prompt_re.fullmatch(line) and not buffer.rstrip(" \t").endswith("\n"):
+            return
+        else:
+            session._answer_dialogs(buffer, 0)
+            if session.answered:
+                buffer = ""
+    raise NoPrompt("no login prompt or device prompt on the console in time")
 
 
 class NetmikoTransport:
     name = "netmiko"
 
-    def __init__(self, inventory: Inventory, environ: dict[str, str] | None = None) -> None:
+    def __init__(self, inventory: Inventory, environ: dict[str, str] | None = None, *,
+                 connector: Connector | None = None, read_timeout: float = READ_TIMEOUT_S,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.inventory = inventory
         self.environ = environ
+        self.connector: Connector = connector or NetmikoConnector()
+        self.read_timeout = read_timeout
+        self.clock, self.sleep = clock, sleep
 
     def device_params(self, conn: ResolvedConnection, platform: Platform) -> dict[str, Any]:
-        device_type = conn.device_type or (platform.netmiko_device_type if conn.transport == "ssh"
-                                           else platform.netmiko_telnet_device_type)
+        profile = platform.session
+        device_type = conn.device_type or (profile.ssh_device_type if conn.transport == "ssh"
+                                           else profile.telnet_device_type)
         if device_type is None:
-            raise ValueError(f"platform {platform.name!r} has no {conn.transport} device type")
+            raise ValueError(f"platform {platform.name!r} has no {conn.transport} session")
         params: dict[str, Any] = {
             "device_type": device_type, "host": conn.host, "port": conn.port,
             "username": conn.username or "", "password": conn.password.get_secret_value() if conn.password else "",
@@ -143,58 +226,85 @@ class NetmikoTransport:
             params["secret"] = conn.secret.get_secret_value()
         return params
 
-    def collect(self, node: str, platform: Platform, commands: list[str]) -> NodeEvidence:
-        from netmiko import ConnectHandler
+    def open(self, conn: ResolvedConnection, platform: Platform) -> CliSession:
+        """A prepared session (logged in, at the user view, paging off when the device allows)."""
+        params = self.device_params(conn, platform)
+        raw = self.connector.ssh(params) if conn.transport == "ssh" else self.connector.telnet(params)
+        session = CliSession(NetmikoChannel(raw), platform.session, read_timeout=self.read_timeout, clock=self.clock,
+                             sleep=self.sleep)
+        try:
+            if conn.transport == "telnet":
+                console_login(session, conn, platform.session, self.clock() + conn.timeout)
+            session.prepare()
+        except BaseException:
+            _close(session)
+            raise
+        return session
 
+    def collect(self, node: str, platform: Platform, commands: list[str]) -> NodeEvidence:
         evidence = NodeEvidence(node=node, platform=platform.name)
         try:
             conn = self.inventory.resolve(node, self.environ)
         except Exception as exc:
             evidence.error = str(exc)
             return evidence
-        problem = tcp_problem(conn)
+        problem = self.connector.probe(conn)
         if problem is not None:
             evidence.error = problem
             return evidence
         try:
-            params = self.device_params(conn, platform)
-            light = conn.transport == "ssh" and platform.name in LIGHT_SESSION
-            session = ConnectHandler(**params, auto_connect=not light)
-            prompt = (light_preparation(session, platform, LIGHT_SESSION[platform.name], conn.timeout) if light
-                      else _found_prompt(session))
+            session = self.open(conn, platform)
         except Exception as exc:
             evidence.error = describe_connect_error(exc, conn)
             return evidence
-        try:
-            self._run_all(session, evidence, commands, conn, re.escape(prompt))
-        finally:
-            with contextlib.suppress(Exception):  # the session may already be gone; nothing left to save
-                session.disconnect()
+        session = self._run_all(session, evidence, commands, conn, platform)
+        _close(session)
         return evidence
 
-    @staticmethod
-    def _run_all(session: Any, evidence: NodeEvidence, commands: list[str], conn: ResolvedConnection,
-                 expect: str) -> None:
-        """Every command, each read until ``expect`` (the escaped prompt, what netmiko would search by default)."""
+    def _run_all(self, session: CliSession, evidence: NodeEvidence, commands: list[str],
+                 conn: ResolvedConnection, platform: Platform) -> CliSession:
+        """Every command in ``session``. After a command times out the session is in an unknown state (the
+        late output would answer the next command): it is closed and the rest run in a fresh one, once.
+        Returns the session in use at the end (for the caller to close)."""
+        fresh_sessions = 1
         dropped: str | None = None
-        for command in commands:
-            if dropped is not None:
-                evidence.outputs[command] = CommandOutput(command=command, error=dropped)
-                continue
-            started = time.monotonic()
-            try:
-                text = session.send_command(command, expect_string=expect, read_timeout=READ_TIMEOUT_S)
-                evidence.outputs[command] = CommandOutput(
-                    command=command, text=str(text), collected_at=datetime.now(UTC),
-                    duration_s=round(time.monotonic() - started, 3))
-            except Exception as exc:
-                from netmiko.exceptions import ReadTimeout
+        try:
+            for command in commands:
+                if dropped is not None:
+                    evidence.outputs[command] = CommandOutput(command=command, error=dropped)
+                    continue
+                started = self.clock()
+                try:
+                    text = session.run(command)
+                    evidence.outputs[command] = CommandOutput(
+                        command=command, text=text, collected_at=datetime.now(UTC),
+                        duration_s=round(self.clock() - started, 3))
+                    continue
+                except CommandTimeout as exc:
+                    evidence.outputs[command] = CommandOutput(
+                        command=command, error=f"{exc} (the command hung or its output never ended)")
+                    reason = f"not run: the session was unusable after {command!r} timed out"
+                except SessionClosed as exc:
+                    evidence.outputs[command] = CommandOutput(
+                        command=command, error=f"session to {conn.host}:{conn.port} dropped: {exc}")
+                    reason = f"not run: the session to {conn.host}:{conn.port} dropped"
+                _close(session)
+                if fresh_sessions == 0:
+                    dropped = reason
+                    continue
+                fresh_sessions -= 1
+                try:
+                    session = self.open(conn, platform)
+                except Exception as exc:
+                    dropped = f"{reason}; a new session failed: {describe_connect_error(exc, conn)}"
+        except BaseException:
+            _close(session)
+            raise
+        return session
 
-                if isinstance(exc, ReadTimeout):
-                    message = f"no prompt after {READ_TIMEOUT_S:g} s (command hung or output too long)"
-                    evidence.outputs[command] = CommandOutput(command=command, error=message)
-                    dropped = f"not run: the session was unusable after {command!r} timed out"
-                else:
-                    message = f"session to {conn.host}:{conn.port} dropped ({type(exc).__name__})"
-                    evidence.outputs[command] = CommandOutput(command=command, error=message)
-                    dropped = message
+
+def _close(session: CliSession) -> None:
+    close = getattr(session.channel, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):
+            close()

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.engine.grade import grade
+from grader.engine.session import grade_capture
 from grader.loader import load_lab
 from grader.model.report import Outcome
-from grader.transport.replay import ReplayTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = sorted(p.parent for p in ROOT.glob("labs/*/submissions/*/expected.yaml"))
@@ -33,8 +32,7 @@ def test_every_lab_has_a_correct_and_three_broken_submissions() -> None:
 def test_submission_grades_as_expected(submission: Path) -> None:
     expected = yaml.safe_load((submission / "expected.yaml").read_text())
     loaded = load_lab(submission.parent.parent)
-    transport = ReplayTransport(submission)
-    report = grade(loaded, transport, transport.manifest.get("variables"), source=f"capture:{submission}")
+    report = grade_capture(loaded, submission).report
     not_passed = sorted(o.id for o in report.objectives if o.outcome is not Outcome.PASS)
     assert not_passed == sorted(expected.get("fail") or [])
     assert report.score == pytest.approx(expected["score"])

@@ -14,9 +14,8 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.configs import lab_configs
-from grader.engine.grade import grade
+from grader.engine.session import LiveOptions, grade_capture, grade_live
 from grader.loader import LoadedLab, load_lab
-from grader.model.evidence import Evidence
 from grader.model.inventory import Inventory
 from grader.model.report import GradeReport, Outcome
 from grader.runtime import deploy as runtime
@@ -24,7 +23,6 @@ from grader.runtime.dockerapi import client
 from grader.runtime.state import lab_containers
 from grader.transport.capture import write_capture
 from grader.transport.netmiko_cli import NetmikoTransport
-from grader.transport.replay import ReplayTransport
 
 pytestmark = pytest.mark.docker
 
@@ -48,9 +46,10 @@ def deployed(device_images: dict, run_id: str, static_lab: LoadedLab) -> Iterato
 
 
 def grade_settled(loaded: LoadedLab, transport: NetmikoTransport) -> GradeReport:
-    """Live grading that lets a fresh deployment settle (links, routes) but does not wait for end-to-end
-    pings, which a broken node makes fail for good."""
-    return grade(loaded, transport, source="live", live=True, waits={"end-to-end": 0})
+    """Live grading that lets a fresh deployment settle (links, static routes being installed) but does not
+    wait for end-to-end pings, which a broken node makes fail for good."""
+    settle = {"r1-static": 5.0, "r2-static": 5.0, "r3-static": 5.0, "end-to-end": 0.0}
+    return grade_live(loaded, transport, options=LiveOptions(waits=settle)).report
 
 
 def outcomes(report: GradeReport) -> dict[str, Outcome]:
@@ -68,12 +67,11 @@ def inventory_with(deployment: runtime.Deployment, **node_overrides: dict) -> In
 
 def test_live_solution_scores_full_marks_and_its_capture_replays(deployed: runtime.Deployment,
                                                                  static_lab: LoadedLab, tmp_path: Path) -> None:
-    evidence: Evidence = {}
-    live = grade(static_lab, NetmikoTransport(deployed.inventory()), source="live", live=True,
-                 evidence_sink=evidence)
+    grading = grade_live(static_lab, deployed.inventory())
+    live = grading.report
     assert live.score == live.max_score == 100, [o.message for o in live.objectives if o.outcome != Outcome.PASS]
-    write_capture(evidence, tmp_path / "cap", lab_id=static_lab.lab.id, source="live")
-    replayed = grade(static_lab, ReplayTransport(tmp_path / "cap"), source="capture")
+    write_capture(grading.evidence, tmp_path / "cap", lab_id=static_lab.lab.id, source="live")
+    replayed = grade_capture(static_lab, tmp_path / "cap").report
     assert outcomes(replayed) == outcomes(live)
     assert replayed.score == live.score
     everything = "".join(p.read_text() for p in (tmp_path / "cap").rglob("*") if p.is_file())
@@ -165,7 +163,7 @@ def test_objectives_with_wait_are_rechecked_until_converged(device_images: dict,
                                 ssh_password=PASSWORD)
     try:
         runtime.apply_configs(deployment, lab_configs(loaded, "solution"))  # adjacencies start forming now
-        report = grade(loaded, NetmikoTransport(deployment.inventory()), source="live", live=True)
+        report = grade_live(loaded, deployment.transport()).report
     finally:
         runtime.destroy(deployment.lab_id)
     assert report.score == 100, [o.message for o in report.objectives if o.outcome != Outcome.PASS]

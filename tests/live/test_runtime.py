@@ -10,8 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from grader.cli_live import down
-from grader.cli_runtime import images, status
+from grader.cli.lab_runtime import down, images, status
 from grader.errors import DeployError
 from grader.model.inventory import Inventory
 from grader.model.topology import Topology

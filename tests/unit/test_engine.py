@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.engine.grade import grade
+from grader.engine.grade import LiveOptions, run
 from grader.engine.plan import build_plan
 from grader.loader import load_lab
 from grader.model.evidence import NodeEvidence
@@ -57,7 +57,7 @@ def test_waiting_objectives_are_rechecked_with_only_their_failing_commands() -> 
     loaded = load_lab(LAB)
     clock = FakeClock()
     transport = ConvergingTransport(LAB / "submissions" / "initial", LAB / "submissions" / "solution", clock, 3.0)
-    report = grade(loaded, transport, source="scripted", live=True, clock=clock, sleep=clock.sleep)
+    report = run(loaded, transport, source="scripted", live=LiveOptions(clock=clock, sleep=clock.sleep)).report
     by_id = {o.id: o for o in report.objectives}
     for waited in ("addressing", "adjacency-r1-r2", "adjacency-r2-r3", "ospf-routes", "end-to-end"):
         assert by_id[waited].outcome is Outcome.PASS, by_id[waited].message
@@ -77,9 +77,10 @@ def test_waiting_stops_at_the_deadline_and_the_objective_fails() -> None:
     clock = FakeClock()
     initial = LAB / "submissions" / "initial"
     transport = ConvergingTransport(initial, initial, clock, 0.0)
-    report = grade(loaded, transport, source="scripted", live=True, clock=clock, sleep=clock.sleep,
-                   waits={"adjacency-r2-r3": 5.0, "adjacency-r1-r2": 0.0, "ospf-routes": 0.0, "end-to-end": 0.0,
-                          "addressing": 0.0})
+    waits = {"adjacency-r2-r3": 5.0, "adjacency-r1-r2": 0.0, "ospf-routes": 0.0, "end-to-end": 0.0,
+             "addressing": 0.0}
+    report = run(loaded, transport, source="scripted",
+                 live=LiveOptions(waits=waits, clock=clock, sleep=clock.sleep)).report
     by_id = {o.id: o for o in report.objectives}
     assert by_id["adjacency-r2-r3"].outcome is Outcome.FAIL
     assert by_id["adjacency-r2-r3"].waited_s == 5.0
@@ -91,19 +92,19 @@ def test_recorded_grading_never_waits() -> None:
     loaded = load_lab(LAB)
     clock = FakeClock()
     transport = ConvergingTransport(LAB / "submissions" / "initial", LAB / "submissions" / "solution", clock, 3.0)
-    report = grade(loaded, transport, source="scripted", clock=clock, sleep=clock.sleep)
-    assert report.score == 0 and clock.now == 0.0
+    report = run(loaded, transport, source="scripted").report
+    assert report.score == 0 and clock.now == 0.0 and all(at == 0.0 for at, _, _ in transport.calls)
 
 
 def test_grade_evidence_equals_grading_the_capture() -> None:
-    from grader.engine.grade import grade_evidence
+    from grader.engine.session import grade_evidence
     from grader.transport.capture import read_capture
 
     loaded = load_lab(LAB)
     folder = LAB / "submissions" / "hello-mismatch"
     _, evidence = read_capture(folder)
-    from_memory = grade_evidence(loaded, evidence, source="memory")
-    from_folder = grade(loaded, ReplayTransport(folder), source="folder")
+    from_memory = grade_evidence(loaded, evidence, source="memory").report
+    from_folder = run(loaded, ReplayTransport(folder), source="folder").report
     assert [(o.id, o.outcome, o.score) for o in from_memory.objectives] == \
         [(o.id, o.outcome, o.score) for o in from_folder.objectives]
     assert from_memory.score < from_memory.max_score

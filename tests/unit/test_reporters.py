@@ -221,7 +221,7 @@ def test_json_round_trips_in_model_order(mixed: GradeReport) -> None:
     assert list(data["objectives"][0]) == list(ObjectiveResult.model_fields)
     assert GradeReport.model_validate_json(out) == mixed
     assert data["objectives"][1]["outcome"] == "fail"
-    assert out.startswith('{\n  "schema_version": "1.0",')
+    assert out.startswith('{\n  "schema_version": "1.1",')
 
 
 @pytest.mark.parametrize("show_hidden", [True, False])

@@ -55,5 +55,5 @@ def test_fixture(raw_path: Path) -> None:
     if "facts" in expected:
         request = FactRequest.make("node", expected["fact"], **expected.get("request_args", {}))
         assert platform.command_for(request) == command
-        value, _ = platform.interpret(request, text)
+        value = platform.interpret(request, text)
         assert fact_as_data(value) == expected["facts"]

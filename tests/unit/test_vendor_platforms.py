@@ -17,6 +17,7 @@ from grader.platforms import get_platform
 from grader.platforms.vendor_common import parse_asn
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# the kinds of the routing checks these tests are about (the registry holds every kind: grader.checks.FACT_KINDS)
 ALL_KINDS = ("interfaces", "routes", "ospf_neighbors", "bgp_neighbors", "ping", "running_config", "command")
 VENDOR_PLATFORMS = ("cisco_ios", "huawei_vrp", "huawei_vrpv8")
 
@@ -104,7 +105,7 @@ return
 
 
 def _interpret(platform: str, kind: str, text: str, **args: object) -> object:
-    value, _ = get_platform(platform).interpret(FactRequest.make("r1", kind, **args), text)
+    value = get_platform(platform).interpret(FactRequest.make("r1", kind, **args), text)
     return value
 
 
@@ -125,15 +126,15 @@ def test_platform_supplies_every_fact(name: str) -> None:
 ])
 def test_connection_data(name: str, ssh: str, telnet: str, setup: tuple[str, ...]) -> None:
     platform = get_platform(name)
-    assert (platform.netmiko_device_type, platform.netmiko_telnet_device_type) == (ssh, telnet)
-    assert platform.session_setup == setup
+    assert (platform.session.ssh_device_type, platform.session.telnet_device_type) == (ssh, telnet)
+    assert platform.session.paging_off == setup
 
 
 def test_vrpv8_reuses_the_vrp_table() -> None:
     vrp, vrp8 = get_platform("huawei_vrp"), get_platform("huawei_vrpv8")
     assert vrp8.template_platform == vrp.template_platform == "huawei_vrp"
     assert vrp8.facts == vrp.facts
-    assert vrp8.error_markers == vrp.error_markers
+    assert vrp8.session.error_markers == vrp.session.error_markers
 
 
 @pytest.mark.parametrize("name", VENDOR_PLATFORMS)
@@ -293,7 +294,7 @@ def test_huawei_running_config_is_read_as_vrp_hierarchy() -> None:
 
     text = "#\nsysname R1\n#\nospf 1 router-id 1.1.1.1\n area 0.0.0.0\n  network 10.0.12.0 0.0.0.255\n#\nreturn\n"
     request = FactRequest.make("r1", "running_config")
-    value, _ = get_platform("huawei_vrp").interpret(request, text)
+    value = get_platform("huawei_vrp").interpret(request, text)
     check = CHECK_TYPES["config"]
     params = check.Params.model_validate({"node": "r1", "section": ["ospf 1", "area 0.0.0.0"],
                                           "contains": r"network 10\.0\.12\.0 0\.0\.0\.255"})

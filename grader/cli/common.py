@@ -14,7 +14,7 @@ import yaml
 
 from grader.errors import DeployError, GraderError, LabFileError
 
-EXIT_OK, EXIT_NOT_PASSED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_OK, EXIT_NOT_PASSED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,8 +45,23 @@ def one_line_errors(func: F) -> F:
         except Exception as exc:  # a defect: still one line, with a way to see the traceback
             if os.environ.get("LABGRADER_DEBUG"):
                 raise
-            fail(f"internal error: {type(exc).__name__}: {exc} (set LABGRADER_DEBUG=1 for a traceback)", 70)
+            fail(f"internal error: {type(exc).__name__}: {exc} (set LABGRADER_DEBUG=1 for a traceback)",
+                 EXIT_INTERNAL)
     return wrapper  # type: ignore[return-value]
+
+
+_VARIABLE_OPTIONS = [
+    click.option("--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set a lab variable."),
+    click.option("--vars", "vars_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="YAML file of lab variables (e.g. a student's variant)."),
+]
+
+
+def with_variables(func: F) -> F:
+    """The ``--var NAME=VALUE`` and ``--vars FILE`` options."""
+    for option in reversed(_VARIABLE_OPTIONS):
+        func = option(func)
+    return func
 
 
 def parse_variables(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]:
@@ -68,12 +83,27 @@ def parse_variables(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str,
     return values
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(content: str | bytes, output: Path | None) -> None:
     """Print, or write to ``output`` atomically (a partial report never replaces a good one)."""
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        if isinstance(content, bytes):
+            raise LabFileError(["this format writes a binary file: give --output FILE"])
+        click.echo(content, nl=not content.endswith("\n"))
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.tmp")
-    staging.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    if isinstance(content, bytes):
+        staging.write_bytes(content)
+    else:
+        staging.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
     staging.replace(output)
+
+
+def lint_and_report(lab: Path) -> bool:
+    """Lint one lab, printing each problem as an ``error:`` line; True when it has none."""
+    from grader.engine.lint import lint_lab
+
+    problems = lint_lab(lab)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    return not problems

@@ -1,16 +1,17 @@
-"""The ``labgrader`` command line. Thin: parse options, call the engine/runtime, pick a reporter.
+"""The ``labgrader`` command line: one module per group of commands, each command a thin adapter over the
+session API (``grader.engine.session``), validation, the runtime and the reporters.
 
 Exit codes: 0 every objective passed (or the lint/validation found nothing); 1 some objective did not pass
 (or lint/validate found problems); 2 a lab, capture, inventory or usage error; 3 an environment error
-(Docker, images, deployment). Errors are one line on stderr, never a traceback.
+(Docker, images, deployment); 70 an internal error. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import click
 
-from grader import __version__
-from grader.cli_common import EXIT_ENVIRONMENT, EXIT_NOT_PASSED, EXIT_OK, EXIT_USAGE
+from grader.cli.common import EXIT_ENVIRONMENT, EXIT_NOT_PASSED, EXIT_OK, EXIT_USAGE
+from grader.version import __version__
 
 __all__ = ["EXIT_ENVIRONMENT", "EXIT_NOT_PASSED", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -22,11 +23,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader import cli_labs, cli_live, cli_runtime
+    from grader.cli import grading, lab_runtime, labs, validate
 
-    # cli_live's `down` (lab folder or id, --all, state cleanup) replaces the runtime's plain one.
-    for command in [*cli_runtime.COMMANDS, *cli_labs.COMMANDS, *cli_live.COMMANDS]:
-        main.add_command(command)
+    for module in (labs, grading, lab_runtime, validate):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

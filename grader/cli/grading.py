@@ -1,0 +1,88 @@
+"""Commands that grade or record a lab: grade, capture."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.cli.common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables, with_variables, write_output
+from grader.errors import LabFileError
+from grader.reporters import format_names
+
+
+@click.command()
+@click.argument("lab", type=click.Path(path_type=Path))
+@click.option("--capture", "capture_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Grade recorded output (a capture folder).")
+@click.option("--inventory", "inventory_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Grade live devices listed in an inventory file.")
+@click.option("--live", is_flag=True, help="Grade the lab deployed by `labgrader up` (its inventory).")
+@click.option("--format", "fmt", type=click.Choice(format_names()), default="terminal", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@click.option("--student-view", is_flag=True, help="Hide the details of hidden objectives.")
+@click.option("--color/--no-color", default=None, help="Colour terminal output (default: when a terminal).")
+@click.option("--save-capture", type=click.Path(path_type=Path, file_okay=False),
+              help="Live grading: also save the collected output as a capture folder.")
+@with_variables
+@one_line_errors
+def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live: bool, fmt: str,
+          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None,
+          var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
+    """Grade LAB from a capture (--capture), an inventory (--inventory) or the running lab (--live)."""
+    from grader.engine.session import grade_capture, grade_live
+    from grader.loader import load_lab
+    from grader.reporters import render
+
+    if sum(x is not None and x is not False for x in (capture_dir, inventory_file, live or None)) != 1:
+        raise LabFileError(["give exactly one of --capture DIR, --inventory FILE or --live"])
+    loaded = load_lab(lab)
+    variables = parse_variables(var_pairs, vars_file)
+    if capture_dir is not None:
+        grading = grade_capture(loaded, capture_dir, variables)
+    else:
+        from grader.live import live_transport
+        from grader.transport.capture import write_capture
+
+        transport, source = live_transport(loaded, inventory_file)
+        grading = grade_live(loaded, transport, variables, source=source)
+        if save_capture is not None:
+            write_capture(grading.evidence, save_capture, lab_id=loaded.lab.id, source=source,
+                          variables=grading.report.variables)
+    if color is None:
+        color = output is None and sys.stdout.isatty()
+    write_output(render(grading.report, fmt, color=color, show_hidden=not student_view), output)
+    raise SystemExit(EXIT_OK if grading.report.passed else EXIT_NOT_PASSED)
+
+
+@click.command()
+@click.argument("lab", type=click.Path(path_type=Path))
+@click.option("--inventory", "inventory_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Devices listed in an inventory file.")
+@click.option("--live", is_flag=True, help="The lab deployed by `labgrader up`.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Capture folder to write (replaced if it is already a capture).")
+@with_variables
+@one_line_errors
+def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, var_pairs: tuple[str, ...],
+            vars_file: Path | None) -> None:
+    """Record every command LAB needs from live devices into a capture folder (for `grade --capture`)."""
+    from grader.engine.session import record
+    from grader.live import live_transport
+    from grader.loader import load_lab
+
+    if (inventory_file is None) == (not live):
+        raise LabFileError(["give exactly one of --inventory FILE or --live"])
+    loaded = load_lab(lab)
+    transport, source = live_transport(loaded, inventory_file)
+    recording = record(loaded, transport, parse_variables(var_pairs, vars_file), out=out_dir, source=source)
+    for problem in recording.problems:
+        click.echo(f"error: {problem}", err=True)
+    failed = len(recording.failed_nodes)
+    click.echo(f"captured {recording.command_count} commands from {len(recording.evidence)} nodes into {out_dir}"
+               + (f" ({failed} nodes with errors)" if failed else ""))
+    raise SystemExit(EXIT_NOT_PASSED if failed else EXIT_OK)
+
+
+COMMANDS = [grade, capture]
