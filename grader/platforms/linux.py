@@ -150,6 +150,10 @@ PLATFORM = Platform(
         "command": FactSpec("{command}", command_rows, parsed=False),
     },
     session=SESSION,
+    unsupported={
+        "ospf_neighbors": "a Linux host runs no routing daemon",
+        "bgp_neighbors": "a Linux host runs no routing daemon",
+    },
     containerlab_kinds=("linux",),
     container_recipe="host",
 )

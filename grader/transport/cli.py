@@ -70,11 +70,11 @@ class Cleaner:
         self.held = ""
 
     def feed(self, chunk: str) -> str:
-        text = self.held + chunk
+        text = _ERASE.sub("", self.held + chunk)
         partial = _PARTIAL.search(text)
         cut = partial.start() if partial is not None else len(text)
         self.held = text[cut:]
-        return clean(text[:cut])
+        return _CONTROL.sub("", text[:cut])
 
 
 def last_line(text: str) -> str:
@@ -105,16 +105,17 @@ class CliSession:
 
     # -- reading ----------------------------------------------------------------------------------------
     def _read(self) -> str:
-        if self.channel.closed:
-            raise SessionClosed("the device closed the session")
         try:
-            return self._cleaner.feed(self.channel.read())
+            chunk = self.channel.read()
         except (OSError, EOFError) as exc:
             raise SessionClosed(f"the session dropped ({type(exc).__name__})") from None
         except Exception as exc:  # netmiko's ReadException: "Channel stream closed by remote device."
             if "closed" in str(exc).lower():
                 raise SessionClosed("the device closed the session") from None
             raise
+        if not chunk and self.channel.closed:
+            raise SessionClosed("the device closed the session")
+        return self._cleaner.feed(chunk)
 
     def write(self, text: str) -> None:
         try:
@@ -154,8 +155,6 @@ class CliSession:
                         continue
                 if done(buffer):
                     return buffer
-            elif self.channel.closed:
-                raise SessionClosed("the device closed the session")
             if self.clock() > deadline:
                 raise CommandTimeout(f"no prompt after {self.read_timeout:g} s")
             self.sleep(POLL_S)
@@ -164,9 +163,12 @@ class CliSession:
     def find_prompt(self, timeout: float | None = None) -> str:
         """Send RETURN and read until a prompt line shows (twice in a row, or alone and then quiet)."""
         timeout = self.read_timeout if timeout is None else timeout
-        self.write("\n")
         deadline = self.clock() + timeout
         buffer, scanned, seen_at, candidate = "", 0, 0.0, ""
+        try:
+            self.write("\n")
+        except SessionClosed:
+            pass  # what the device said before closing is read below
         while True:
             try:
                 chunk = self._read()

@@ -412,6 +412,9 @@ class FakeTelnet:
             self.cli = self.device.open_session()
             return
         if not hasattr(self, "_user"):
+            if not line:
+                self._early.append("\nUsername:")
+                return
             self._user = line
             self._early.append(line + "\nPassword:")
             return

@@ -16,6 +16,7 @@ tests), so every line of this logic runs offline against scripted devices.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import logging
 import re
@@ -106,13 +107,43 @@ def attach_telnet(session: Any, remote: Any) -> Any:
 
 
 class NetmikoChannel:
-    """A netmiko connection as a ``cli.Channel``."""
+    """A netmiko connection as a ``cli.Channel``: reads drain the socket directly (netmiko's own read loop
+    drops what arrived just before the peer closed, which is what a device says when it refuses a session),
+    decode UTF-8 incrementally and normalise line ends as netmiko does."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._held = ""  # a trailing "\r" whose "\n" may come with the next read
+        self._eof = False
+
+    def _drain(self) -> bytes:
+        remote = self.session.remote_conn
+        chunks: list[bytes] = []
+        if remote is None:
+            self._eof = True
+            return b""
+        try:
+            if hasattr(remote, "recv_ready"):  # a paramiko channel (SSH)
+                while remote.recv_ready():
+                    data = remote.recv(65535)
+                    if not data:
+                        self._eof = True
+                        break
+                    chunks.append(data)
+            else:  # telnetlib
+                while data := remote.read_eager():
+                    chunks.append(data)
+        except (EOFError, OSError):
+            self._eof = True
+        return b"".join(chunks)
 
     def read(self) -> str:
-        return str(self.session.read_channel())
+        text = self._held + self._decoder.decode(self._drain())
+        self._held = ""
+        if text.endswith("\r") and not self._eof:
+            text, self._held = text[:-1], "\r"
+        return str(self.session.normalize_linefeeds(text)) if text else ""
 
     def write(self, text: str) -> None:
         self.session.write_channel(text)
@@ -120,11 +151,7 @@ class NetmikoChannel:
     @property
     def closed(self) -> bool:
         remote = getattr(self.session, "remote_conn", None)
-        if remote is None:
-            return True
-        if getattr(remote, "closed", False):  # paramiko Channel
-            return True
-        return bool(getattr(remote, "eof", False))  # telnetlib: the peer closed
+        return self._eof or remote is None or bool(getattr(remote, "closed", False))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from typing import Any
 
 import pytest
@@ -221,3 +221,60 @@ def test_missing_or_broken_fact_is_error_never_pass() -> None:
 def test_misspelt_parameter_is_rejected(check_type: str) -> None:
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         CHECK_TYPES[check_type].Params.model_validate({"node": "r1", "nodee": "x"})
+
+
+# --- facts of either address family --------------------------------------------------------------------------
+
+ROUTES_V6 = [
+    Route(IPv6Network("2001:db8:3::/64"), "ospf", (NextHop(IPv6Address("fe80::2"), "eth1"),)),
+    Route(IPv6Network("::/0"), "static", (NextHop(IPv6Address("2001:db8:12::2"), None),)),
+]
+
+
+@pytest.mark.parametrize(("params", "outcome", "fragment"), [
+    ({"prefix": "2001:db8:3::/64", "protocol": "ospf", "next_hop": "fe80::2"}, Outcome.PASS, "present"),
+    ({"prefix": "2001:db8:3::/64", "next_hop": "fe80::9"}, Outcome.FAIL, "expected via fe80::9"),
+    ({"prefix": "::/0", "interface": "eth2"}, Outcome.FAIL, "expected out eth2"),
+    ({"prefix": "2001:db8:9::/64", "present": False}, Outcome.PASS, "absent, as expected"),
+])
+def test_route_ipv6(params: dict[str, Any], outcome: Outcome, fragment: str) -> None:
+    got, message = run("route", ROUTES_V6, **params)
+    assert got is outcome and fragment in message, message
+
+
+def test_route_requests_name_the_family_only_for_ipv6() -> None:
+    check = CHECK_TYPES["route"]
+    v4 = check.requests(check.Params.model_validate({"node": "r1", "prefix": "10.0.0.0/8"}))[0]
+    v6 = check.requests(check.Params.model_validate({"node": "r1", "prefix": "2001:db8::/32"}))[0]
+    assert v4.args == () and v6.arg("family") == "ipv6"
+
+
+def test_an_ipv4_prefix_never_matches_an_ipv6_route() -> None:
+    got, _ = run("route", ROUTES_V6, prefix="0.0.0.0/0")
+    assert got is Outcome.FAIL
+
+
+def test_bgp_and_ospf_neighbours_of_ipv6() -> None:
+    peers = [BgpNeighbor(IPv6Address("2001:db8:12::2"), 65002, "Established", 3)]
+    assert run("bgp_neighbor", peers, peer="2001:db8:12::2", remote_as=65002, min_prefixes=2)[0] is Outcome.PASS
+    assert run("bgp_neighbor", peers, peer="2001:db8:12::3")[0] is Outcome.FAIL
+    neighbours = [OspfNeighbor(IPv4Address("2.2.2.2"), IPv6Address("fe80::2"), "Full", "eth1")]
+    assert run("ospf_neighbor", neighbours, neighbor="fe80::2")[0] is Outcome.PASS
+    assert run("ospf_neighbor", neighbours, neighbor="2.2.2.2", interface="eth1")[0] is Outcome.PASS
+
+
+def test_interface_with_both_families_is_judged_on_the_family_asked() -> None:
+    both = [Interface("eth1", True, True, (IPv4Interface("10.0.12.1/24"), IPv6Interface("2001:db8:12::1/64"),
+                                            IPv6Interface("fe80::1/64")))]
+    assert run("interface", both, interface="eth1", ipv4="10.0.12.1/24")[0] is Outcome.PASS
+    got, message = run("interface", both, interface="eth1", ipv4="10.0.12.9/24")
+    assert got is Outcome.FAIL and "has 10.0.12.1/24, expected 10.0.12.9/24" in message
+
+
+def test_platform_without_an_ipv6_table_says_so() -> None:
+    from grader.errors import UnsupportedError
+    from grader.model.facts import FactRequest
+    from grader.platforms import get_platform
+
+    with pytest.raises(UnsupportedError, match="IPv6"):
+        get_platform("cisco_ios").command_for(FactRequest.make("r1", "routes", family="ipv6"))
