@@ -9,6 +9,7 @@ transport turns them into evidence errors.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -165,10 +166,8 @@ class CliSession:
         timeout = self.read_timeout if timeout is None else timeout
         deadline = self.clock() + timeout
         buffer, scanned, seen_at, candidate = "", 0, 0.0, ""
-        try:
+        with contextlib.suppress(SessionClosed):  # what the device said before closing is read below
             self.write("\n")
-        except SessionClosed:
-            pass  # what the device said before closing is read below
         while True:
             try:
                 chunk = self._read()

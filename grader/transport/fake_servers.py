@@ -69,7 +69,7 @@ def _serve(device: FakeDevice, handle: Callable[[socket.socket, FakeDevice, thre
         while not server._stop.is_set():
             try:
                 conn, _ = listener.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
