@@ -50,3 +50,8 @@ def test_ipv6_next_hop_with_interface_on_its_own_line() -> None:
     assert rows == parse("huawei_vrp", "display ip routing-table", raw)
     assert rows[-1]["nexthop"] == "2001:DB8:3::3"
     assert rows[-1]["interface"] == "policy1"
+
+
+def test_no_fixture_hides_below_its_command_folder() -> None:
+    """A "/" in a command would nest its folder and the fixture glob would silently skip it."""
+    assert sorted(FIXTURES.glob("*/*/**/*.raw")) == []
