@@ -47,7 +47,7 @@ def test_platform_reads_sent_and_received(path: Path) -> None:
     text, expected = _load(path)
     args = {k: expected[k] for k in ("target", "source") if k in expected}
     request = FactRequest.make("node", "ping", **args)
-    value, _ = get_platform("huawei_vrp").interpret(request, text)
+    value = get_platform("huawei_vrp").interpret(request, text)
     assert (value.sent, value.received) == (expected["figures"]["sent"], expected["figures"]["received"])
     assert value.success == (expected["figures"]["received"] > 0)
 
