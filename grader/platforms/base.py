@@ -109,3 +109,19 @@ class Platform:
             raise ParseError(f"the device rejected the command: {line}")
         rows = parsing.parse(self.template_platform, spec.command_for(request), text) if spec.parsed else []
         return spec.normalise(rows, text, request)
+
+
+def collect_facts(package: str) -> dict[FactKind, FactSpec]:
+    """The fact table of a platform package: the ``FACTS`` of each of its modules (one per check family, e.g.
+    ``routing``, ``switching``), merged. A kind provided twice is an error."""
+    import importlib
+    import pkgutil
+
+    facts: dict[FactKind, FactSpec] = {}
+    for module in sorted(m.name for m in pkgutil.iter_modules(importlib.import_module(package).__path__)):
+        table = getattr(importlib.import_module(f"{package}.{module}"), "FACTS", {})
+        twice = sorted(set(facts) & set(table))
+        if twice:
+            raise ValueError(f"{package}.{module} provides fact kinds another module of it provides: {twice}")
+        facts.update(table)
+    return facts

@@ -17,7 +17,7 @@ from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import BgpNeighbor, CommandRows, FactRequest, PingResult, RunningConfig
 from grader.parsing import find_template, project_template_dir
 from grader.platforms import get_platform
-from grader.platforms import linux as linux_platform
+from grader.platforms.linux import routing as linux_platform
 
 TEXT = Path(__file__).resolve().parent.parent / "fixtures" / "frr" / "text"
 # the kinds of the routing checks these tests are about (the registry holds every kind: grader.checks.FACT_KINDS)
@@ -293,7 +293,7 @@ def test_frr_bgp_peer_named_by_hostname_or_interface() -> None:
         {"neighbor": "r4(10.0.14.4)", "remote_as": "65004", "state_pfxrcd": "2"},
         {"neighbor": "eth1", "remote_as": "65002", "state_pfxrcd": "Connect"},
     ]
-    from grader.platforms.frr import bgp_neighbors
+    from grader.platforms.frr.routing import bgp_neighbors
 
     assert bgp_neighbors(rows, "", request("bgp_neighbors")) == [
         BgpNeighbor(address=IPv4Address("10.0.14.4"), remote_as=65004, state="Established", prefixes_received=2)]

@@ -1,8 +1,4 @@
-"""Linux hosts (bash, iproute2, iputils ping): addresses, routes, ping and the host name.
-
-Interface names stay as the kernel spells them (``eth1``; ``eth1@if27`` is a veth's peer index and is read as
-``eth1``): ``naming.canonical_interface`` would turn ``eth1`` into ``Ethernet1``, which no Linux tool prints.
-"""
+"""The routing and addressing facts of linux: interfaces, routes, OSPF and BGP neighbours, ping, configuration."""
 
 from __future__ import annotations
 
@@ -21,7 +17,7 @@ from grader.model.facts import (
     RouteProtocol,
     RunningConfig,
 )
-from grader.platforms.base import FactSpec, Platform, SessionProfile
+from grader.platforms.base import FactSpec
 from grader.platforms.vendor_common import any_address, by_family, command_rows, to_int
 
 Rows = list[dict[str, Any]]
@@ -119,41 +115,11 @@ def hostname(rows: Rows, text: str, request: FactRequest) -> RunningConfig:
     return RunningConfig(text=text, hostname=name, dialect="generic")
 
 
-SESSION = SessionProfile(
-    ssh_device_type="linux",
-    telnet_device_type=None,
-    prompt=r"[^\n]{0,120}[$#]",
-    # bash/dash for an unknown command; iproute2 for a bad object, argument or device.
-    error_markers=(
-        "-bash: ",
-        "bash: ",
-        "sh: ",
-        'Object "',
-        'Command "',
-        'Device "',
-        "Error: ",
-        "ping: usage error",
-    ),
-    login_shell="bash",
-    strip_ansi=True,  # bash's bracketed-paste sequences
-)
-
-PLATFORM = Platform(
-    name="linux",
-    template_platform="linux",
-    facts={
-        "interfaces": FactSpec("ip addr show", interfaces),
-        "routes": FactSpec(by_family("ip -4 route show"), routes),
-        "ping": FactSpec(ping_command, ping, parsed=False),
-        "running_config": FactSpec("hostname", hostname, parsed=False),
-        "hostname": FactSpec("hostname", hostname, parsed=False),
-        "command": FactSpec("{command}", command_rows, parsed=False),
-    },
-    session=SESSION,
-    unsupported={
-        "ospf_neighbors": "a Linux host runs no routing daemon",
-        "bgp_neighbors": "a Linux host runs no routing daemon",
-    },
-    containerlab_kinds=("linux",),
-    container_recipe="host",
-)
+FACTS: dict[str, FactSpec] = {
+    "interfaces": FactSpec("ip addr show", interfaces),
+    "routes": FactSpec(by_family("ip -4 route show"), routes),
+    "ping": FactSpec(ping_command, ping, parsed=False),
+    "running_config": FactSpec("hostname", hostname, parsed=False),
+    "hostname": FactSpec("hostname", hostname, parsed=False),
+    "command": FactSpec("{command}", command_rows, parsed=False),
+}

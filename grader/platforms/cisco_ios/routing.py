@@ -1,4 +1,4 @@
-"""Cisco IOS / IOS-XE: show commands parsed by ntc-templates' cisco_ios templates (routed in our index)."""
+"""The routing and addressing facts of cisco_ios: interfaces, routes, OSPF and BGP neighbours, ping, configuration."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from grader.model.facts import (
     RouteProtocol,
 )
 from grader.naming import bgp_state, ospf_state
-from grader.platforms.base import Dialog, FactSpec, Platform, SessionProfile
+from grader.platforms.base import FactSpec
 from grader.platforms.vendor_common import (
     RouteEntry,
     by_family,
@@ -107,41 +107,13 @@ def ping_command(request: FactRequest) -> str:
     return f"ping {request.arg('target')}" + (f" source {source}" if source else "")
 
 
-# IOS prompts: R1> (user), R1# (privileged), R1(config)#, R1(config-if)#, R1(config-router)#.
-SESSION = SessionProfile(
-    ssh_device_type="cisco_ios",
-    telnet_device_type="cisco_ios_telnet",
-    prompt=r"[\w.:/-]+(?:\([\w.:/-]+\))?[>#]",
-    config_prompt=r"[\w.:/-]+\(config[\w.:/-]*\)#",
-    leave_config=("end",),
-    paging_off=("terminal length 0",),
-    more_prompts=(r" ?--More-- ?",),
-    error_markers=(
-        "% Invalid input",
-        "% Incomplete command",
-        "% Ambiguous command",
-        "% Unknown command",
-        "% Unrecognized host",
-    ),
-    dialogs=(
-        Dialog(r"Press RETURN to get started", "\n", "console banner"),
-        Dialog(r"initial configuration dialog\? \[yes/no\]:", "no\n", "setup dialog"),
-    ),
-)
-
-PLATFORM = Platform(
-    name="cisco_ios",
-    template_platform="cisco_ios",
-    facts={
-        "interfaces": FactSpec("show ip interface", interfaces),
-        "routes": FactSpec(by_family("show ip route"), routes),
-        "ospf_neighbors": FactSpec("show ip ospf neighbor", ospf_neighbors),
-        "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
-        "ping": FactSpec(ping_command, ping, parsed=False),
-        "running_config": FactSpec("show running-config", running_config("hostname"), parsed=False),
-        "hostname": FactSpec("show running-config", running_config("hostname"), parsed=False),
-        "command": FactSpec("{command}", command_rows, parsed=False),
-    },
-    session=SESSION,
-    containerlab_kinds=("cisco_iol", "cisco_csr1000v", "vr-csr", "cisco_c8000v", "vr-c8000v"),
-)
+FACTS: dict[str, FactSpec] = {
+    "interfaces": FactSpec("show ip interface", interfaces),
+    "routes": FactSpec(by_family("show ip route"), routes),
+    "ospf_neighbors": FactSpec("show ip ospf neighbor", ospf_neighbors),
+    "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
+    "ping": FactSpec(ping_command, ping, parsed=False),
+    "running_config": FactSpec("show running-config", running_config("hostname"), parsed=False),
+    "hostname": FactSpec("show running-config", running_config("hostname"), parsed=False),
+    "command": FactSpec("{command}", command_rows, parsed=False),
+}

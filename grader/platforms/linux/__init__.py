@@ -1,0 +1,41 @@
+"""Linux hosts (bash, iproute2, iputils ping): addresses, routes, ping and the host name.
+
+Interface names stay as the kernel spells them (``eth1``; ``eth1@if27`` is a veth's peer index and is read as
+``eth1``): ``naming.canonical_interface`` would turn ``eth1`` into ``Ethernet1``, which no Linux tool prints.
+"""
+
+from __future__ import annotations
+
+from grader.platforms.base import Platform, SessionProfile, collect_facts
+
+SESSION = SessionProfile(
+    ssh_device_type="linux",
+    telnet_device_type=None,
+    prompt=r"[^\n]{0,120}[$#]",
+    # bash/dash for an unknown command; iproute2 for a bad object, argument or device.
+    error_markers=(
+        "-bash: ",
+        "bash: ",
+        "sh: ",
+        'Object "',
+        'Command "',
+        'Device "',
+        "Error: ",
+        "ping: usage error",
+    ),
+    login_shell="bash",
+    strip_ansi=True,  # bash's bracketed-paste sequences
+)
+
+PLATFORM = Platform(
+    name="linux",
+    template_platform="linux",
+    facts=collect_facts(__name__),
+    session=SESSION,
+    unsupported={
+        "ospf_neighbors": "a Linux host runs no routing daemon",
+        "bgp_neighbors": "a Linux host runs no routing daemon",
+    },
+    containerlab_kinds=("linux",),
+    container_recipe="host",
+)
