@@ -68,3 +68,27 @@ def load_yaml(path: Path) -> YamlSource:
     if node is not None:
         _walk(node, (), lines)
     return YamlSource(path=path, data=data, lines=lines)
+
+
+def parse_yaml(text: str, origin: str) -> YamlSource:
+    """One YAML document from ``text`` that is not a file; ``origin`` starts error lines."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise LabFileError([f"{origin}:{mark.line + 1 if mark else 1}: invalid YAML: {exc.problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise LabFileError([f"{origin}: invalid YAML: {exc}"]) from None
+    lines: dict[PathKey, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return YamlSource(path=Path(origin), data=data, lines=lines)
+
+
+def dotted(path: PathKey) -> str:
+    """``("objectives", 2, "id")`` → ``objectives[2].id``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -25,11 +25,15 @@ from grader.reporters import format_names
 @click.option("--color/--no-color", default=None, help="Colour terminal output (default: when a terminal).")
 @click.option("--save-capture", type=click.Path(path_type=Path, file_okay=False),
               help="Live grading: also save the collected output as a capture folder.")
+@click.option("--strict", is_flag=True,
+              help="Refuse a capture that warrants a warning (other variables, files its manifest does not name).")
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001, max=1024), default=8.0, show_default=True,
+              help="Largest command output a capture may hold.")
 @with_variables
 @one_line_errors
 def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live: bool, fmt: str,
-          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None,
-          var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
+          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None, strict: bool,
+          max_file_mb: float, var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
     """Grade LAB from a capture (--capture), an inventory (--inventory) or the running lab (--live)."""
     from grader.engine.session import grade_capture, grade_live
     from grader.loader import load_lab
@@ -40,7 +44,10 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
     loaded = load_lab(lab)
     variables = parse_variables(var_pairs, vars_file)
     if capture_dir is not None:
-        grading = grade_capture(loaded, capture_dir, variables)
+        from grader.transport.capture import CaptureLimits
+
+        limits = CaptureLimits(max_file_bytes=int(max_file_mb * 1024 * 1024))
+        grading = grade_capture(loaded, capture_dir, variables, strict=strict, limits=limits)
     else:
         from grader.live import live_transport
         from grader.transport.capture import write_capture

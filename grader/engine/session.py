@@ -22,8 +22,9 @@ from grader.errors import CaptureError
 from grader.loader import LoadedLab
 from grader.model.evidence import Evidence
 from grader.model.inventory import Inventory
+from grader.text import printable
 from grader.transport.base import Transport
-from grader.transport.capture import write_capture
+from grader.transport.capture import Capture, CaptureLimits, read_capture, write_capture
 from grader.transport.replay import ReplayTransport
 
 __all__ = ["Grading", "Identity", "LiveOptions", "Recording", "grade_capture", "grade_evidence", "grade_live",
@@ -36,16 +37,71 @@ def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, A
     return run(loaded, ReplayTransport.from_evidence(evidence), variables, source=source, identity=identity)
 
 
-def grade_capture(loaded: LoadedLab, capture: Path, variables: dict[str, Any] | None = None, *,
-                  identity: Identity | None = None) -> Grading:
-    """Grade a capture folder. A capture of another lab is refused (``CaptureError``); the variables the
-    capture was taken with apply unless given here."""
-    transport = ReplayTransport(capture)
-    recorded_lab = transport.manifest.get("lab")
-    if recorded_lab not in (None, loaded.lab.id):
-        raise CaptureError(f"{capture}: a capture of lab {recorded_lab!r}, not {loaded.lab.id!r}")
-    merged = {**(transport.manifest.get("variables") or {}), **(variables or {})}
-    return run(loaded, transport, merged, source=f"capture:{capture}", identity=identity)
+def grade_capture(loaded: LoadedLab, capture: Path | Capture, variables: dict[str, Any] | None = None, *,
+                  identity: Identity | None = None, strict: bool = False,
+                  limits: CaptureLimits | None = None) -> Grading:
+    """Grade a capture (a folder, or one already read, e.g. from a bundle).
+
+    The capture is untrusted: it is read with ``limits`` and refused (``CaptureError``, one line) when it is
+    of another lab or names nodes the lab's topology does not have. Grading never takes variables from it:
+    ``variables`` (the instructor's; the lab's defaults for the rest) apply, and a capture taken with other
+    values is graded with these and flagged in the report's warnings -- refused with ``strict``."""
+    if isinstance(capture, Capture):
+        read, origin = capture, "bundle"
+    else:
+        read, origin = read_capture(capture, limits), str(capture)
+    manifest = read.manifest
+    if manifest.lab != loaded.lab.id:
+        raise CaptureError(f"{printable(origin)}: a capture of lab {printable(manifest.lab)!r}, "
+                           f"not {loaded.lab.id!r}")
+    unknown = sorted(set(manifest.nodes) - set(loaded.topology.nodes))
+    if unknown:
+        raise CaptureError(f"{printable(origin)}: nodes {', '.join(printable(n) for n in unknown)} are not in "
+                           f"the topology of lab {loaded.lab.id!r}")
+    warnings = submission_warnings(loaded, read, variables)
+    if strict and warnings:
+        raise CaptureError(f"{printable(origin)}: {warnings[0]} (--strict)")
+    grading = run(loaded, ReplayTransport(read.evidence, read), variables, source=f"capture:{printable(origin)}",
+                  identity=identity)
+    return with_warnings(grading, warnings)
+
+
+def submission_warnings(loaded: LoadedLab, capture: Capture, variables: dict[str, Any] | None) -> list[str]:
+    """What a person should look at in a capture before trusting its grade."""
+    warnings: list[str] = []
+    graded_with = loaded.variables(variables)
+    recorded = capture.manifest.variables
+    differing = sorted(name for name in set(recorded) | set(graded_with)
+                       if recorded.get(name, _MISSING) != graded_with.get(name, _MISSING))
+    if differing:
+        shown = ", ".join(f"{name}={_show(recorded.get(name, _MISSING))} (graded with "
+                          f"{_show(graded_with.get(name, _MISSING))})" for name in differing[:6])
+        warnings.append(f"the capture was taken with other variables: {shown}"
+                        + (f" and {len(differing) - 6} more" if len(differing) > 6 else ""))
+    if capture.unlisted:
+        listed = ", ".join(printable(name) for name in capture.unlisted[:5])
+        warnings.append(f"the capture holds files its manifest does not name: {listed}"
+                        + (f" and {len(capture.unlisted) - 5} more" if len(capture.unlisted) > 5 else ""))
+    for node, entry in sorted(capture.manifest.nodes.items()):
+        expected = loaded.topology.nodes[node].platform
+        if entry.platform and entry.platform != expected:
+            warnings.append(f"node {printable(node)} was captured as platform {printable(entry.platform)!r}, "
+                            f"the lab's topology says {expected!r}")
+    return warnings
+
+
+_MISSING = object()
+
+
+def _show(value: Any) -> str:
+    return "(unset)" if value is _MISSING else printable(repr(value), one_line=True)[:60]
+
+
+def with_warnings(grading: Grading, warnings: list[str]) -> Grading:
+    if not warnings:
+        return grading
+    report = grading.report.model_copy(update={"warnings": [*grading.report.warnings, *warnings]})
+    return Grading(report=report, evidence=grading.evidence, warnings=(*grading.warnings, *warnings))
 
 
 def _transport(devices: Inventory | Transport) -> Transport:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-REPORT_SCHEMA_VERSION = "1.1"  # 1.1 added student and submission; 1.0 reports load unchanged
+REPORT_SCHEMA_VERSION = "1.1"  # 1.1 added student, submission and warnings; 1.0 reports load unchanged
 
 
 class Outcome(str, Enum):
@@ -97,3 +97,6 @@ class GradeReport(BaseModel):
                                    description="objectives per outcome, keys pass/fail/error/skip (all four present)")
     nodes: list[NodeStatus] = Field(default_factory=list)
     objectives: list[ObjectiveResult] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description=(
+        "problems with the submission itself, for a person to look at: a capture taken with other variables, "
+        "files its manifest does not name, devices whose facts disagree"))

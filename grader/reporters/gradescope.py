@@ -44,9 +44,10 @@ def _test(number: int, obj: ObjectiveResult) -> dict[str, Any]:
 
 def _summary(report: GradeReport) -> str:
     # The top-level output is rendered as HTML ("simple_format"), so text is escaped.
+    warnings = "".join(f"\nWarning: {warning}" for warning in report.warnings)
     return html.escape(
         f"{report.lab.title}: {num(report.score)}/{num(report.max_score)} points "
-        f"({report.percentage:.1f}%)\n{counts_line(report)}"
+        f"({report.percentage:.1f}%)\n{counts_line(report)}{warnings}"
     )
 
 

@@ -64,6 +64,8 @@ def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
         ("schema_version", report.schema_version),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
+    for n, warning in enumerate(report.warnings, start=1):
+        ET.SubElement(properties, "property", {"name": f"warning.{n}", "value": _clean(warning)})
     for obj in report.objectives:
         _testcase(suite, report.lab.id, obj)
     ET.indent(suite)

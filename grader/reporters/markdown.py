@@ -53,6 +53,8 @@ def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
         f"**Score: {num(report.score)}/{num(report.max_score)} ({report.percentage:.1f}%)** — "
         f"{'passed' if report.passed else 'not passed'} · {counts_line(report)}",
         "",
+        *[f"> **Warning:** {escape(one_line(warning, 300))}" for warning in report.warnings],
+        *([""] if report.warnings else []),
         *_table(report),
     ]
     broken = [n for n in report.nodes if n.error]

@@ -79,6 +79,10 @@ def _details(obj: ObjectiveResult) -> Group:
     return Group(heading, Padding(Group(*body), (0, 0, 0, 2)))
 
 
+def _warnings(report: GradeReport) -> list[Text]:
+    return [Text(f"WARNING: {one_line(warning, 300)}", style="bold yellow") for warning in report.warnings]
+
+
 def _node_problems(report: GradeReport) -> list[Text]:
     return [Text(f"node {n.node} ({n.platform}) could not be read: {one_line(n.error)}", style="magenta")
             for n in report.nodes if n.error]
@@ -104,6 +108,8 @@ def render(report: GradeReport, options: RenderOptions = PLAIN, *, color: bool |
     console = Console(file=buffer, width=WIDTH, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, emoji=False, markup=False)
     console.print(_header(report))
+    for warning in _warnings(report):
+        console.print(warning)
     console.print()
     console.print(_table(report))
     for problem in _node_problems(report):

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from grader.model.report import Evidence, GradeReport, ObjectiveResult, Outcome
+from grader.text import printable
 
 HIDDEN_TITLE = "hidden objective"
 MAX_ROWS = 5
 MAX_EXCERPT_LINES = 8
 MAX_CELL = 40
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-_NEWLINE = re.compile(r"\r\n?")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Device text made safe to print: ANSI sequences removed, other control characters shown as U+FFFD."""
-    return _CONTROL.sub("\ufffd", _ANSI.sub("", _NEWLINE.sub("\n", text)))
 
 
 def num(value: float) -> str:

@@ -22,20 +22,24 @@ so an interrupted write never leaves a half capture behind.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
+from pydantic import ValidationError
 
-from grader.errors import CaptureError
+from grader.errors import CaptureError, LabFileError
+from grader.model.capture import CAPTURE_FORMAT, MANIFEST, Manifest, check_member_name
 from grader.model.evidence import CommandOutput, Evidence, NodeEvidence
-
-CAPTURE_FORMAT = "labgrader-capture/1"
-MANIFEST = "manifest.yaml"
+from grader.text import printable
+from grader.yamlsource import dotted, parse_yaml
 
 
 def command_file_name(command: str) -> str:
@@ -82,33 +86,148 @@ def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: s
     return directory
 
 
-def read_capture(directory: Path) -> tuple[dict[str, Any], Evidence]:
-    """The manifest and the evidence of a capture folder. ``CaptureError`` with a one-line reason if broken."""
-    directory = Path(directory)
-    manifest_path = directory / MANIFEST
-    if not manifest_path.exists():
-        raise CaptureError(f"{directory}: not a capture (no {MANIFEST})")
+@dataclass(frozen=True)
+class CaptureLimits:
+    """Bounds on what a capture may make the grader read (a capture is untrusted input)."""
+
+    max_file_bytes: int = 8 * 1024 * 1024  # one command's output
+    max_total_bytes: int = 256 * 1024 * 1024
+    max_files: int = 10_000
+    max_manifest_bytes: int = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A capture as read: its manifest, the evidence, and the files present that no command names."""
+
+    manifest: Manifest
+    evidence: Evidence
+    unlisted: tuple[str, ...] = ()
+
+
+class CaptureSource(Protocol):
+    """The files of a capture: a folder, or the entries of a bundle."""
+
+    origin: str  # what error lines start with
+
+    def names(self) -> list[str]:
+        """Every file, as a ``/``-separated name relative to the capture."""
+        ...
+
+    def read(self, name: str, limit: int) -> bytes:
+        """The bytes of one file (``CaptureError`` if it is missing, not a regular file, or over ``limit``)."""
+        ...
+
+
+# Files a capture folder may hold besides its manifest and outputs: a recorded submission's expectations.
+KNOWN_EXTRA_FILES = frozenset({"expected.yaml"})
+
+
+class FolderSource:
+    """A capture folder. Every file must be a regular file inside it: symbolic links, devices, FIFOs and names
+    that climb out of the folder are refused, never followed."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.origin = printable(str(self.directory))
+
+    def names(self) -> list[str]:
+        found: list[str] = []
+        for root, dirs, files in os.walk(self.directory, followlinks=False):
+            for name in [*dirs, *files]:
+                path = Path(root) / name
+                if path.is_symlink():
+                    raise CaptureError(f"{printable(str(path))}: a symbolic link in a capture is refused")
+            found += [(Path(root) / name).relative_to(self.directory).as_posix() for name in files]
+            if len(found) > CaptureLimits.max_files:
+                raise CaptureError(f"{self.origin}: more than {CaptureLimits.max_files} files")
+        return found
+
+    def read(self, name: str, limit: int) -> bytes:
+        try:
+            check_member_name(name)
+        except ValueError as exc:
+            raise CaptureError(f"{self.origin}: {exc}") from None
+        path = self.directory / name
+        shown = printable(str(path))
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            if any(part.is_symlink() for part in [path, *path.parents][: len(Path(name).parts)]):
+                raise CaptureError(f"{shown}: a symbolic link in a capture is refused")
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            raise CaptureError(f"{shown}: named by the manifest but missing") from None
+        except OSError as exc:
+            raise CaptureError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise CaptureError(f"{shown}: not a regular file")
+            if info.st_size > limit:
+                raise CaptureError(f"{shown}: larger than the limit of {limit} bytes ({info.st_size})")
+            data = os.read(fd, limit + 1)
+        finally:
+            os.close(fd)
+        if len(data) > limit:
+            raise CaptureError(f"{shown}: larger than the limit of {limit} bytes")
+        return data
+
+
+def _text(data: bytes, where: str) -> str:
     try:
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CaptureError(f"{manifest_path}: invalid YAML: {exc}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != CAPTURE_FORMAT:
-        raise CaptureError(f"{manifest_path}: format is not {CAPTURE_FORMAT!r}")
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise CaptureError(f"{where}: not UTF-8 (byte {exc.start})") from None
+
+
+def _manifest(source: CaptureSource, limits: CaptureLimits) -> Manifest:
+    if MANIFEST not in source.names():
+        raise CaptureError(f"{source.origin}: not a capture (no {MANIFEST})")
+    origin = f"{source.origin}/{MANIFEST}"
+    try:
+        document = parse_yaml(_text(source.read(MANIFEST, limits.max_manifest_bytes), origin), origin)
+    except LabFileError as exc:
+        raise CaptureError(exc.problems[0]) from None
+    if not isinstance(document.data, dict):
+        raise CaptureError(f"{origin}:1: a manifest is a mapping (format, lab, nodes, ...)")
+    try:
+        return Manifest.model_validate(document.data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        message = "required key is missing" if error["type"] == "missing" else (
+            f"unknown key {loc[-1]!r}" if error["type"] == "extra_forbidden"
+            else error["msg"].removeprefix("Value error, "))
+        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        raise CaptureError(f"{document.where(loc)}: {dotted(loc) or '(top)'}: {printable(message)}{more}") from None
+
+
+def parse_capture(source: CaptureSource, limits: CaptureLimits | None = None) -> Capture:
+    """Read and check a capture from ``source``: a strict manifest, each named file confined to the capture,
+    regular, within the size limits and UTF-8. ``CaptureError`` (one line) when anything is wrong."""
+    limits = limits or CaptureLimits()
+    manifest = _manifest(source, limits)
     evidence: Evidence = {}
-    for node, entry in (manifest.get("nodes") or {}).items():
-        if not isinstance(entry, dict):
-            raise CaptureError(f"{manifest_path}: nodes.{node} is not a mapping")
+    named: set[str] = {MANIFEST}
+    total = 0
+    for node, entry in manifest.nodes.items():
         outputs: dict[str, CommandOutput] = {}
-        for command, item in (entry.get("commands") or {}).items():
-            file = directory / str(item.get("file", ""))
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CaptureError(f"{manifest_path}: nodes.{node}: {command!r}: cannot read {file}: {exc}") from None
-            collected = item.get("collected_at")
-            outputs[command] = CommandOutput(
-                command=command, text=text, error=item.get("error"),
-                collected_at=datetime.fromisoformat(collected) if isinstance(collected, str) else collected)
-        evidence[node] = NodeEvidence(node=node, platform=str(entry.get("platform", "")), outputs=outputs,
-                                      error=entry.get("error"))
-    return manifest, evidence
+        for command, item in entry.commands.items():
+            data = source.read(item.file, limits.max_file_bytes)
+            total += len(data)
+            if total > limits.max_total_bytes:
+                raise CaptureError(f"{source.origin}: more than {limits.max_total_bytes} bytes of output in all")
+            named.add(item.file)
+            outputs[command] = CommandOutput(command=command, text=_text(data, f"{source.origin}/{item.file}"),
+                                             error=item.error, collected_at=item.collected_at)
+        evidence[node] = NodeEvidence(node=node, platform=entry.platform, outputs=outputs, error=entry.error)
+    unlisted = tuple(sorted(set(source.names()) - named - KNOWN_EXTRA_FILES))
+    return Capture(manifest=manifest, evidence=evidence, unlisted=unlisted)
+
+
+def read_capture(directory: Path, limits: CaptureLimits | None = None) -> Capture:
+    """A capture folder, read and checked (see ``parse_capture``)."""
+    directory = Path(directory)
+    if not directory.is_dir() or directory.is_symlink():
+        raise CaptureError(f"{printable(str(directory))}: not a capture folder")
+    return parse_capture(FolderSource(directory), limits)

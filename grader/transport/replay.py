@@ -1,4 +1,4 @@
-"""Replay transport: answers from a capture folder instead of a device (httpx's shipped fake transport)."""
+"""Replay transport: answers from a capture instead of a device (httpx's shipped fake transport)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,26 @@ from pathlib import Path
 
 from grader.model.evidence import CommandOutput, Evidence, NodeEvidence
 from grader.platforms import Platform
-from grader.transport.capture import read_capture
+from grader.transport.capture import Capture, CaptureLimits, read_capture
 
 
 class ReplayTransport:
     name = "replay"
-    directory: Path | None
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-        self.manifest, self.evidence = read_capture(self.directory)
+    def __init__(self, evidence: Evidence, capture: Capture | None = None) -> None:
+        self.evidence = evidence
+        self.capture = capture
+
+    @classmethod
+    def from_folder(cls, directory: Path, limits: CaptureLimits | None = None) -> ReplayTransport:
+        """Answers from a capture folder (read and checked by ``capture.read_capture``)."""
+        capture = read_capture(directory, limits)
+        return cls(capture.evidence, capture)
 
     @classmethod
     def from_evidence(cls, evidence: Evidence) -> ReplayTransport:
-        """Answers from evidence already in memory (no capture folder)."""
-        transport = cls.__new__(cls)
-        transport.directory, transport.manifest, transport.evidence = None, {}, evidence
-        return transport
+        """Answers from evidence already in memory."""
+        return cls(evidence)
 
     def collect(self, node: str, platform: Platform, commands: list[str]) -> NodeEvidence:
         recorded = self.evidence.get(node)

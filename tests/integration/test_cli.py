@@ -94,20 +94,30 @@ def test_checks_lists_every_type() -> None:
         assert f"{name}: " in out
 
 
-def test_capture_variables_are_used_unless_given_again(tmp_path: Path) -> None:
+def test_grading_never_takes_variables_from_the_capture(tmp_path: Path) -> None:
+    """A student assigned lan_b=42 who hands in a capture of the default lab must not score: the variables come
+    from the instructor (--var/--vars, else the lab's defaults), and a capture taken with others is flagged."""
     import yaml
 
     capture = tmp_path / "capture"
-    shutil.copytree(CORRECT, capture)
-    manifest = yaml.safe_load((capture / "manifest.yaml").read_text())
-    manifest["variables"] = {"lan_b": 42}  # as if taken from a student whose far LAN is 192.168.42.0/24
-    (capture / "manifest.yaml").write_text(yaml.safe_dump(manifest))
-    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json")
+    shutil.copytree(CORRECT, capture)  # made with the defaults (lan_b=3)
+    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json", "--var", "lan_b=42")
     report = json.loads(out)
     assert code == 1 and report["variables"]["lan_b"] == 42
     assert {o["id"]: o["outcome"] for o in report["objectives"]}["r1-static"] == "fail"
-    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json", "--var", "lan_b=3")
-    assert code == 0 and json.loads(out)["score"] == 100
+    assert report["warnings"] == ["the capture was taken with other variables: lan_b=3 (graded with 42)"]
+
+    manifest = yaml.safe_load((capture / "manifest.yaml").read_text())
+    manifest["variables"] = {"lan_a": 1, "lan_b": 42}  # the student claims the variant the capture is not of
+    (capture / "manifest.yaml").write_text(yaml.safe_dump(manifest))
+    code, out, _ = run("grade", LAB, "--capture", capture, "--format", "json")
+    report = json.loads(out)
+    assert report["variables"]["lan_b"] == 3 and report["score"] == 100  # graded with the lab's own values
+    assert "lan_b=42 (graded with 3)" in report["warnings"][0]
+    code, out, _ = run("grade", LAB, "--capture", capture)
+    assert "WARNING" in out and "lan_b=42 (graded with 3)" in out
+    code, _, err = run("grade", LAB, "--capture", capture, "--strict")
+    assert code == 2 and err.count("\n") == 1 and "(--strict)" in err
 
 
 def test_capture_of_another_lab_is_refused() -> None:

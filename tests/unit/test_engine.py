@@ -33,7 +33,7 @@ class ConvergingTransport:
     name = "scripted"
 
     def __init__(self, before: Path, after: Path, clock: FakeClock, at: float) -> None:
-        self.before, self.after = ReplayTransport(before), ReplayTransport(after)
+        self.before, self.after = ReplayTransport.from_folder(before), ReplayTransport.from_folder(after)
         self.clock, self.at = clock, at
         self.calls: list[tuple[float, str, tuple[str, ...]]] = []
 
@@ -102,9 +102,9 @@ def test_grade_evidence_equals_grading_the_capture() -> None:
 
     loaded = load_lab(LAB)
     folder = LAB / "submissions" / "hello-mismatch"
-    _, evidence = read_capture(folder)
+    evidence = read_capture(folder).evidence
     from_memory = grade_evidence(loaded, evidence, source="memory").report
-    from_folder = run(loaded, ReplayTransport(folder), source="folder").report
+    from_folder = run(loaded, ReplayTransport.from_folder(folder), source="folder").report
     assert [(o.id, o.outcome, o.score) for o in from_memory.objectives] == \
         [(o.id, o.outcome, o.score) for o in from_folder.objectives]
     assert from_memory.score < from_memory.max_score

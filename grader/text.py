@@ -1,0 +1,25 @@
+"""Text from outside made safe to show: lab files, paths, capture manifests and device output may carry
+terminal escape sequences, control characters, bidi overrides or lone surrogates. Everything labgrader prints
+or writes for a person goes through ``printable`` (reporters, error lines, progress)."""
+
+from __future__ import annotations
+
+import re
+
+# ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \\), and two-character ones.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_NEWLINE = re.compile(r"\r\n?")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates (the "Trojan Source" characters) and the Arabic letter mark.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u061c]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """``text`` without terminal escapes and bidi controls; other control characters and lone surrogates
+    shown as U+FFFD. Line ends become ``\\n`` (or, with ``one_line``, a U+FFFD as well)."""
+    text = _ESCAPES.sub("", _NEWLINE.sub("\n", text))
+    text = _BIDI.sub("", text)
+    text = _SURROGATE.sub(REPLACEMENT, _CONTROL.sub(REPLACEMENT, text))
+    return text.replace("\n", REPLACEMENT) if one_line else text
