@@ -1,9 +1,10 @@
 """Prove a lab: its solution scores full marks, its initial config fails every objective, and each broken
 variant fails exactly the objectives it lists -- live on a deployment, or from recorded submissions.
 
-Live: one deployment per lab; configurations are switched in place between runs. Only objectives expected to
-pass are waited for (their ``wait``, at least ``SETTLE_S``), so a run whose objectives are meant to fail
-costs no convergence time.
+Live: one deployment per lab; configurations are switched in place between runs. An objective expected to
+pass is re-checked until it passes (its ``wait``, at least ``SETTLE_S``); one expected to fail is judged only
+once the network has settled -- the facts it reads unchanged for a settle window, its ``wait`` bounding it --
+so an initial config or a variant that passes once converged is reported, not judged too early.
 """
 
 from __future__ import annotations
@@ -90,10 +91,11 @@ def validate_lab(loaded: LoadedLab, deployment: LabDeployment, *, record: Path |
         started = time.monotonic()
         result = RunResult(lab=loaded.lab.id, run=run, expected_fail=expected_fail)
         deployment.apply(lab_configs(loaded, run, variables))
-        waits = {o.id: (0.0 if expected_fail is None or o.id in expected_fail else max(o.wait, SETTLE_S))
-                 for o in loaded.lab.objectives}
+        must_fail = {o.id for o in loaded.lab.objectives if expected_fail is None or o.id in expected_fail}
+        waits = {o.id: o.wait if o.id in must_fail else max(o.wait, SETTLE_S) for o in loaded.lab.objectives}
         grading = grade_live(loaded, deployment.transport(), variables, source=f"validate:{run}",
-                             options=LiveOptions(waits=waits, observer=observer or Observer()))
+                             options=LiveOptions(waits=waits, settle=frozenset(must_fail),
+                                                 observer=observer or Observer()))
         result.report = grading.report
         result.problems = judge_run(grading.report, run, expected_fail)
         result.seconds = round(time.monotonic() - started, 2)
@@ -121,13 +123,14 @@ def recorded_submissions(loaded: LoadedLab) -> list[Path]:
 
 
 def validate_recorded(loaded: LoadedLab, on_run: Callable[[RunResult], None] | None = None) -> list[RunResult]:
-    """Grade every recorded submission and compare with its ``expected.yaml`` (``fail`` and ``score``)."""
+    """Grade every recorded submission and compare with its ``expected.yaml`` (``fail`` and ``score``; and
+    ``variables`` when it was recorded with other values than the lab's defaults)."""
     results: list[RunResult] = []
     for folder in recorded_submissions(loaded):
         expected = yaml.safe_load((folder / "expected.yaml").read_text()) or {}
         fail = tuple(expected.get("fail") or ())
         result = RunResult(lab=loaded.lab.id, run=folder.name, expected_fail=fail)
-        result.report = grade_capture(loaded, folder).report
+        result.report = grade_capture(loaded, folder, expected.get("variables")).report
         result.problems = judge_run(result.report, "solution" if not fail else folder.name, fail)
         if "score" in expected and abs(result.report.score - float(expected["score"])) > 0.01:
             result.problems.append(f"score {result.report.score:g}, expected {expected['score']}")

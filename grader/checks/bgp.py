@@ -9,7 +9,14 @@ from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import BgpNeighbor, FactValue
 from grader.model.report import CheckResult
 
-BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state, prefixes received")
+
+def _settle_view(peers: list[BgpNeighbor]) -> object:
+    """Up or not, per peer: the states of a session that is not up cycle with its retry timers."""
+    return sorted((str(p.address), p.remote_as, p.state == "Established", p.prefixes_received) for p in peers)
+
+
+BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state, prefixes received",
+                          settle_view=_settle_view)
 
 
 class BgpNeighborParams(CheckParams):

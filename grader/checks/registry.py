@@ -9,8 +9,9 @@ new check type is one new module here plus the platform rows that provide its fa
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from grader.checks.base import CheckType
@@ -23,6 +24,9 @@ class FactKindInfo:
     name: str
     summary: str
     module: str
+    # What of a value counts as a change while lab validation waits for the network to settle (default: all
+    # of it); e.g. a BGP session cycling Active/Connect towards a wrong address is not converging.
+    settle_view: Callable[[Any], Any] | None = None
 
 
 FACT_KINDS: dict[str, FactKindInfo] = {}
@@ -31,14 +35,14 @@ CHECK_TYPES: dict[str, CheckType] = {}
 _C = TypeVar("_C", bound="type[CheckType]")
 
 
-def fact_kind(name: str, summary: str) -> str:
+def fact_kind(name: str, summary: str, *, settle_view: Callable[[Any], Any] | None = None) -> str:
     """Declare a fact kind (once); returns its name for use in ``fact_kinds`` and platform tables."""
     frame = inspect.currentframe()
     caller = str(frame.f_back.f_globals.get("__name__", "?")) if frame and frame.f_back else "?"
     known = FACT_KINDS.get(name)
     if known is not None and known.module != caller:
         raise ValueError(f"fact kind {name!r} is declared twice ({known.module} and {caller})")
-    FACT_KINDS[name] = FactKindInfo(name, summary, caller)
+    FACT_KINDS[name] = FactKindInfo(name, summary, caller, settle_view)
     return name
 
 

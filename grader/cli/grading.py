@@ -25,6 +25,9 @@ from grader.reporters import format_names
 @click.option("--color/--no-color", default=None, help="Colour terminal output (default: when a terminal).")
 @click.option("--save-capture", type=click.Path(path_type=Path, file_okay=False),
               help="Live grading: also save the collected output as a capture folder.")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=None, metavar="S",
+              help="Live grading: re-check converging objectives for at most S seconds (caps each `wait`).")
+@click.option("--no-wait", is_flag=True, help="Live grading: judge at once (labs known to be converged).")
 @click.option("--strict", is_flag=True,
               help="Refuse a capture that warrants a warning (other variables, files its manifest does not name).")
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001, max=1024), default=8.0, show_default=True,
@@ -32,8 +35,9 @@ from grader.reporters import format_names
 @with_variables
 @one_line_errors
 def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live: bool, fmt: str,
-          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None, strict: bool,
-          max_file_mb: float, var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
+          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None,
+          max_wait: float | None, no_wait: bool, strict: bool, max_file_mb: float, var_pairs: tuple[str, ...],
+          vars_file: Path | None) -> None:
     """Grade LAB from a capture (--capture), an inventory (--inventory) or the running lab (--live)."""
     from grader.engine.session import grade_capture, grade_live
     from grader.loader import load_lab
@@ -49,11 +53,15 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
         limits = CaptureLimits(max_file_bytes=int(max_file_mb * 1024 * 1024))
         grading = grade_capture(loaded, capture_dir, variables, strict=strict, limits=limits)
     else:
+        from grader.cli.progress import LiveProgress
+        from grader.engine.session import LiveOptions
         from grader.live import live_transport
         from grader.transport.capture import write_capture
 
         transport, source = live_transport(loaded, inventory_file)
-        grading = grade_live(loaded, transport, variables, source=source)
+        with LiveProgress() as progress:
+            options = LiveOptions(max_wait=0.0 if no_wait else max_wait, observer=progress)
+            grading = grade_live(loaded, transport, variables, source=source, options=options)
         if save_capture is not None:
             write_capture(grading.evidence, save_capture, lab_id=loaded.lab.id, source=source,
                           variables=grading.report.variables)
@@ -82,8 +90,12 @@ def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, v
     if (inventory_file is None) == (not live):
         raise LabFileError(["give exactly one of --inventory FILE or --live"])
     loaded = load_lab(lab)
+    from grader.cli.progress import LiveProgress
+
     transport, source = live_transport(loaded, inventory_file)
-    recording = record(loaded, transport, parse_variables(var_pairs, vars_file), out=out_dir, source=source)
+    with LiveProgress() as progress:
+        recording = record(loaded, transport, parse_variables(var_pairs, vars_file), out=out_dir, source=source,
+                           observer=progress)
     for problem in recording.problems:
         click.echo(f"error: {problem}", err=True)
     failed = len(recording.failed_nodes)

@@ -51,9 +51,12 @@ def _validate_live(lab: Path, record: bool) -> int:
     started = time.monotonic()
     deployment = deploy(loaded.lab.id, loaded.topology, lab_configs(loaded, "solution"), ssh_password=lab_password())
     click.echo(f"{loaded.lab.id}: deployed {len(deployment.nodes)} nodes in {time.monotonic() - started:.1f} s")
+    from grader.cli.progress import LiveProgress
+
     try:
-        results = validate_lab(loaded, deployment, record=loaded.directory / "submissions" if record else None,
-                               on_run=lambda result: _row(result, seconds=True))
+        with LiveProgress() as progress:
+            results = validate_lab(loaded, deployment, record=loaded.directory / "submissions" if record else None,
+                                   on_run=lambda result: _row(result, seconds=True), observer=progress)
     finally:
         destroy(loaded.lab.id)
     click.echo(f"{loaded.lab.id}: {sum(r.ok for r in results)}/{len(results)} runs as expected, "

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from grader.engine.collect import collect
+from grader.engine.converge import Convergence
 from grader.engine.events import Observer
 from grader.engine.facts import interpret
 from grader.engine.plan import build_plan
@@ -20,22 +21,26 @@ from grader.engine.scoring import score_objectives
 from grader.loader import LoadedLab, ResolvedCheck
 from grader.model.evidence import Evidence
 from grader.model.facts import FactRequest, FactValue
+from grader.model.lab import Objective
 from grader.model.report import CheckResult, GradeReport, LabInfo, NodeStatus, Outcome
-from grader.model.topology import Topology
 from grader.transport.base import Transport
 from grader.version import __version__
-
-POLL_INTERVAL_S = 1.0
 
 
 @dataclass(frozen=True)
 class LiveOptions:
-    """Live grading: objectives with ``wait`` are re-checked until they pass or their deadline expires.
-
-    ``waits`` overrides objectives' ``wait`` (seconds) by id. ``clock``/``sleep`` are injectable for tests."""
+    """Live grading: objectives with ``wait`` are re-checked until they pass or their deadline expires (see
+    ``engine.converge``). ``waits`` overrides objectives' ``wait`` (seconds) by id; ``clock``/``sleep`` are
+    injectable for tests."""
 
     waits: Mapping[str, float] = field(default_factory=dict)
+    max_wait: float | None = None  # caps every objective's wait (0: judge at once, for converged labs)
+    settle: frozenset[str] = frozenset()  # objectives polled until their facts settle (lab validation)
     observer: Observer = field(default_factory=Observer)
+
+    def wait_of(self, objective: Objective) -> float:
+        wait = self.waits.get(objective.id, objective.wait)
+        return wait if self.max_wait is None else min(wait, self.max_wait)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
 
@@ -90,52 +95,13 @@ def run(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | Non
     results = judge(checks, facts)
     waited: dict[str, float] = {}
     if live is not None:
-        wait_for = {o.id: o.wait for o in loaded.lab.objectives}
-        wait_for.update(live.waits)
-        waited = _wait_for_convergence(topology, wait_for, checks, facts, results, evidence, transport, live, t0)
+        convergence = Convergence(topology, checks, facts, results, evidence, transport, _judge_one, live.clock,
+                                  live.sleep, live.observer)
+        waits = {o.id: live.wait_of(o) for o in loaded.lab.objectives}
+        waited = convergence.run(loaded.lab.objectives, waits, live.settle, t0)
     report = build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
                           waited=waited, identity=identity or Identity())
     return Grading(report=report, evidence=evidence)
-
-
-def _wait_for_convergence(topology: Topology, wait_for: dict[str, float], checks: list[ResolvedCheck],
-                          facts: dict[FactRequest, FactValue], results: dict[str, list[CheckResult]],
-                          evidence: Evidence, transport: Transport, live: LiveOptions,
-                          t0: float) -> dict[str, float]:
-    clock, sleep, observer = live.clock, live.sleep, live.observer
-    deadlines = {oid: t0 + wait for oid, wait in wait_for.items() if wait > 0}
-    waited: dict[str, float] = {}
-
-    def passing(objective_id: str) -> bool:
-        return all(c.outcome is Outcome.PASS for c in results.get(objective_id, []))
-
-    for objective_id in deadlines:
-        if passing(objective_id):
-            waited[objective_id] = 0.0
-    while True:
-        now = clock()
-        pending = [o for o, deadline in deadlines.items() if o not in waited and now < deadline]
-        for objective_id, deadline in deadlines.items():
-            if objective_id not in waited and now >= deadline:
-                waited[objective_id] = round(deadline - t0, 2)
-        if not pending:
-            return waited
-        observer.waiting(pending, max(deadlines[o] for o in pending) - now)
-        sleep(min(POLL_INTERVAL_S, max(0.0, min(deadlines[o] for o in pending) - now)))
-        recheck = [c for c in checks if c.objective.id in pending
-                   and results[c.objective.id][c.index].outcome is not Outcome.PASS]
-        subplan = build_plan(recheck, topology)
-        fresh = collect(subplan.commands, topology, transport, observer)
-        for node, node_evidence in fresh.items():
-            if node_evidence.error or node not in evidence or evidence[node].error:
-                evidence[node] = node_evidence
-            else:
-                evidence[node].outputs.update(node_evidence.outputs)
-        facts.update(interpret(subplan, fresh, topology))
-        for objective_id in pending:
-            results[objective_id] = [_judge_one(c, facts) for c in checks if c.objective.id == objective_id]
-            if passing(objective_id):
-                waited[objective_id] = round(clock() - t0, 2)
 
 
 def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: dict[str, list[CheckResult]],

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.engine.collect import collect
+from grader.engine.events import Observer
 from grader.engine.grade import Grading, Identity, LiveOptions, run
 from grader.engine.plan import build_plan
 from grader.errors import CaptureError
@@ -132,10 +133,10 @@ class Recording:
 
 
 def record(loaded: LoadedLab, devices: Inventory | Transport, variables: dict[str, Any] | None = None, *,
-           out: Path | None, source: str) -> Recording:
+           out: Path | None, source: str, observer: Observer | None = None) -> Recording:
     """Collect every command the lab needs (with ``variables``) and, with ``out``, write it as a capture."""
     plan = build_plan(loaded.resolve(variables), loaded.topology)
-    evidence = collect(plan.commands, loaded.topology, _transport(devices))
+    evidence = collect(plan.commands, loaded.topology, _transport(devices), observer)
     if out is not None:
         write_capture(evidence, out, lab_id=loaded.lab.id, source=source, variables=loaded.variables(variables))
     problems: list[str] = []

@@ -63,6 +63,8 @@ class FakeDevice:
     # what happened, for tests to assert on
     received: list[str] = field(default_factory=list)  # every command line, in order
     sessions: int = 0
+    login_attempts: int = 0
+    probes: int = 0
     saved: bool = False  # whether anything asked the device to save its configuration
 
     def open_session(self) -> FakeCli:
@@ -348,6 +350,7 @@ class FakeSSHClient:
     def connect(self, **kwargs: Any) -> None:
         import paramiko
 
+        self.device.login_attempts += 1
         if self.device.close_before_banner:
             raise paramiko.SSHException("Error reading SSH protocol banner")
         if (kwargs.get("username"), kwargs.get("password")) != (self.device.username, self.device.password):
@@ -443,6 +446,8 @@ class FakeNetwork:
     def probe(self, conn: Any) -> str | None:
         where = f"{conn.transport} {conn.host}:{conn.port}"
         device = self.devices.get(f"{conn.host}:{conn.port}")
+        if device is not None:
+            device.probes += 1
         if device is None or device.tcp == "refused":
             return f"connection refused by {where} (is the device running?)"
         if device.tcp == "silent":

@@ -32,6 +32,7 @@ from grader.platforms.base import Platform, SessionProfile
 from grader.transport.cli import CliSession, CommandTimeout, NoPrompt, SessionClosed, SessionError, last_line
 
 READ_TIMEOUT_S = 20.0
+RETRY_AFTER_S = 1.0  # a node that cannot be reached is tried once more after this pause, then settled
 # paramiko logs a traceback for every failed transport thread (a peer closing before its banner, ...): the
 # reason is reported once, in the evidence, instead.
 logging.getLogger("paramiko").setLevel(logging.CRITICAL)
@@ -229,11 +230,13 @@ class NetmikoTransport:
 
     def __init__(self, inventory: Inventory, environ: dict[str, str] | None = None, *,
                  connector: Connector | None = None, read_timeout: float = READ_TIMEOUT_S,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 retry_after: float = RETRY_AFTER_S, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.inventory = inventory
         self.environ = environ
         self.connector: Connector = connector or NetmikoConnector()
         self.read_timeout = read_timeout
+        self.retry_after = retry_after
         self.clock, self.sleep = clock, sleep
 
     def device_params(self, conn: ResolvedConnection, platform: Platform) -> dict[str, Any]:
@@ -275,18 +278,30 @@ class NetmikoTransport:
         except Exception as exc:
             evidence.error = str(exc)
             return evidence
-        problem = self.connector.probe(conn)
-        if problem is not None:
+        session, problem, final = self._connect(conn, platform)
+        if session is None and not final:
+            self.sleep(self.retry_after)  # one retry, after a pause: a device may be restarting its sshd
+            session, problem, _ = self._connect(conn, platform)
+        if session is None:
             evidence.error = problem
-            return evidence
-        try:
-            session = self.open(conn, platform)
-        except Exception as exc:
-            evidence.error = describe_connect_error(exc, conn)
             return evidence
         session = self._run_all(session, evidence, commands, conn, platform)
         _close(session)
         return evidence
+
+    def _connect(self, conn: ResolvedConnection, platform: Platform) -> tuple[CliSession | None, str, bool]:
+        """(a prepared session, "", True), or (None, why not, whether that is final). A refused login is
+        final: trying again would only add a failed attempt to the device's log."""
+        problem = self.connector.probe(conn)
+        if problem is not None:
+            return None, problem, False
+        try:
+            return self.open(conn, platform), "", True
+        except Exception as exc:
+            from netmiko.exceptions import NetmikoAuthenticationException
+
+            final = isinstance(exc, LoginFailed | NetmikoAuthenticationException)
+            return None, describe_connect_error(exc, conn), final
 
     def _run_all(self, session: CliSession, evidence: NodeEvidence, commands: list[str],
                  conn: ResolvedConnection, platform: Platform) -> CliSession:

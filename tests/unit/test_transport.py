@@ -36,7 +36,7 @@ def transport(devices: dict[str, FakeDevice], *, telnet: set[str] = frozenset(),
         network[f"10.0.0.{n}:{port}"] = device
     settings = {"username": "student", "password": SecretStr("secret"), "timeout": 2.0, **defaults}
     inventory = Inventory(defaults=Connection(**settings), nodes=nodes)
-    return NetmikoTransport(inventory, connector=FakeNetwork(network), read_timeout=read_timeout)
+    return NetmikoTransport(inventory, connector=FakeNetwork(network), read_timeout=read_timeout, retry_after=0.01)
 
 
 def run(devices: dict[str, FakeDevice], node: str, platform: str, commands: list[str], **kwargs: object
@@ -145,11 +145,18 @@ def test_console_asking_a_user_name_without_one_in_the_inventory() -> None:
 
 # --- failures: each an error for its node or command only ---------------------------------------------------
 
-def test_wrong_ssh_password_is_a_login_error() -> None:
+def test_wrong_ssh_password_is_a_login_error_and_not_retried() -> None:
     device = FakeDevice("R1", style="vrp", outputs=VRP_OUTPUTS, password="other")
     evidence = run({"r1": device}, "r1", "huawei_vrp", ["display version"])
     assert evidence.error == "login failed on ssh 10.0.0.1:22 (wrong username or password?)"
     assert "secret" not in evidence.error
+    assert device.login_attempts == 1
+
+
+def test_an_unreachable_node_is_tried_once_more_then_settled() -> None:
+    device = FakeDevice("R1", style="vrp", outputs=VRP_OUTPUTS, tcp="refused")
+    run({"r1": device}, "r1", "huawei_vrp", ["display version"])
+    assert device.probes == 2
 
 
 @pytest.mark.parametrize(("tcp", "message"), [

@@ -22,7 +22,7 @@ def collect(server: FakeServer, transport: str, commands: list[str], **settings:
     defaults = {"username": "student", "password": SecretStr("secret"), "timeout": 3.0, **settings}
     inventory = Inventory(defaults=Connection(**defaults),
                           nodes={"r1": Connection(host=server.host, port=server.port, transport=transport)})
-    return NetmikoTransport(inventory).collect("r1", get_platform("huawei_vrp"), commands)
+    return NetmikoTransport(inventory, retry_after=0.01).collect("r1", get_platform("huawei_vrp"), commands)
 
 
 def test_ssh_with_paging_refused_and_a_first_login_question() -> None:
