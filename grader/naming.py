@@ -63,3 +63,34 @@ def area_dotted(area: str) -> str:
         number = int(text)
         return ".".join(str((number >> shift) & 0xFF) for shift in (24, 16, 8, 0))
     return text
+
+
+OSPF_STATES = tuple(dict.fromkeys(_OSPF_STATES.values()))
+BGP_STATES = tuple(_BGP_STATES.values())
+
+
+def ospf_state_param(value: str) -> str:
+    """A state a lab may expect of an OSPF neighbour, in its canonical spelling; ``ValueError`` otherwise."""
+    state = _OSPF_STATES.get(value.strip().casefold())
+    if state is None:
+        raise ValueError(f"unknown OSPF state {value!r}; one of {', '.join(OSPF_STATES)}")
+    return state
+
+
+def bgp_state_param(value: str) -> str:
+    """A BGP session state a lab may expect, canonical; ``ValueError`` otherwise."""
+    state = _BGP_STATES.get(value.strip().casefold())
+    if state is None:
+        raise ValueError(f"unknown BGP state {value!r}; one of {', '.join(BGP_STATES)}")
+    return state
+
+
+def area_param(value: str | int) -> str:
+    """An OSPF area as a lab writes it (``0``, ``10``, ``0.0.0.1``), in dotted form; ``ValueError`` otherwise."""
+    text = str(value).strip()
+    if text.isdigit() and int(text) <= 0xFFFFFFFF:
+        return area_dotted(text)
+    parts = text.split(".")
+    if len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts):
+        return ".".join(str(int(p)) for p in parts)
+    raise ValueError(f"area {value!r} is not a number 0-4294967295 or a dotted quad")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, IPvAnyAddress
+from pydantic import Field, IPvAnyAddress, field_validator
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
 from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import BgpNeighbor, FactValue
 from grader.model.report import CheckResult
+from grader.naming import bgp_state_param
 
 
 def _settle_view(peers: list[BgpNeighbor]) -> object:
@@ -21,9 +22,14 @@ BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state
 
 class BgpNeighborParams(CheckParams):
     peer: IPvAnyAddress = Field(description="the peer's address")
-    state: str = Field(default="Established", description="expected session state")
+    state: str = Field(default="Established", description="expected session state (Established, Idle, ...)")
     remote_as: int | None = Field(default=None, ge=1, le=4294967295, description="expected remote AS")
     min_prefixes: int | None = Field(default=None, ge=0, description="at least this many prefixes received")
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str) -> str:
+        return bgp_state_param(value)
 
 
 @check_type

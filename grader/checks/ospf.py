@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from pydantic import Field, IPvAnyAddress
+from pydantic import Field, IPvAnyAddress, field_validator
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
 from grader.checks.registry import check_type, fact_kind
 from grader.model.facts import FactValue, OspfNeighbor
 from grader.model.report import CheckResult
-from grader.naming import area_dotted, ospf_state, same_interface
+from grader.naming import area_dotted, area_param, ospf_state, ospf_state_param, same_interface
 
 OSPF_NEIGHBORS = fact_kind("ospf_neighbors", "OSPF neighbours: router id, address, state, interface, area")
 
 
 class OspfNeighborParams(CheckParams):
     neighbor: IPvAnyAddress = Field(description="the neighbour's router id or interface address")
-    state: str = Field(default="Full", description="expected state: Full, 2-Way, ...")
+    state: str = Field(default="Full", description="expected state: Full, 2-Way, Init, ExStart, ...")
     interface: str | None = Field(default=None, min_length=1,
                                   description="the local interface the neighbour is seen on")
     area: str | None = Field(default=None, description="the area, 0 or 0.0.0.0 (where the platform shows it)")
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str) -> str:
+        return ospf_state_param(value)
+
+    @field_validator("area", mode="before")
+    @classmethod
+    def _area(cls, value: object) -> object:
+        return None if value is None else area_param(value)  # type: ignore[arg-type]
 
 
 @check_type

@@ -92,6 +92,11 @@ class PingResult:
     def success(self) -> bool:
         return self.received > 0
 
+    @property
+    def success_rate(self) -> float:
+        """Percent of probes answered (0 when none was sent)."""
+        return 100.0 * self.received / self.sent if self.sent else 0.0
+
 
 @dataclass(frozen=True)
 class RunningConfig:

@@ -47,22 +47,23 @@ class CheckSpec(BaseModel):
 class Objective(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=ID_PATTERN)
-    title: str
-    points: float = Field(gt=0)
+    id: str = Field(pattern=ID_PATTERN, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    points: float = Field(gt=0, le=10_000, allow_inf_nan=False)
     checks: list[CheckSpec] = Field(min_length=1)
     feedback: Feedback = Field(default_factory=Feedback)
     hidden: bool = False
     requires: list[str] = Field(default_factory=list)
-    wait: float = Field(default=0, ge=0, description="live mode: seconds to keep re-checking before failing")
+    wait: float = Field(default=0, ge=0, le=3600, allow_inf_nan=False,
+                        description="live mode: seconds to keep re-checking before failing")
     partial: bool = Field(default=False, description="score the share of passing checks instead of all-or-nothing")
 
 
 class Lab(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=ID_PATTERN)
-    title: str
+    id: str = Field(pattern=ID_PATTERN, max_length=63)
+    title: str = Field(min_length=1, max_length=200)
     track: str | None = None
     level: str | None = None
     topology: str = Field(description="path of the containerlab topology file, relative to the lab file")
