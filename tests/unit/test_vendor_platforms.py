@@ -180,8 +180,21 @@ def test_huawei_commands_are_routed_to_our_templates_not_huawei_vrp_dir(command:
     ("show ip ospf neighbor", "cisco_ios_show_ip_ospf_neighbor.textfsm"),
     ("show ip bgp summary", "cisco_ios_show_ip_bgp_summary.textfsm"),
 ])
-def test_cisco_commands_use_ntc_templates(command: str, template: str) -> None:
-    assert find_template("cisco_ios", command) == ntc_template_dir() / template
+def test_cisco_commands_use_our_templates(command: str, template: str) -> None:
+    """Our templates shadow ntc-templates' files of the same name (our folder is searched first)."""
+    assert find_template("cisco_ios", command) == project_template_dir() / template
+    assert (ntc_template_dir() / template).exists()
+
+
+def test_ntc_route_template_drops_a_next_hop_where_ours_keeps_it() -> None:
+    """Why show ip route has our own template: ntc's ignores a further "is directly connected, X" line."""
+    text = (FIXTURES / "cisco_ios/show_ip_route/static_two_interfaces_iosv.raw").read_text()
+
+    def hops(path: Path) -> list[str]:
+        return [row["nexthop_if"] for row in parse_with_template(path, text) if row["network"] == "10.36.3.3"]
+
+    assert hops(ntc_template_dir() / "cisco_ios_show_ip_route.textfsm") == ["GigabitEthernet0/3"]
+    assert hops(find_template("cisco_ios", "show ip route")) == ["GigabitEthernet0/3", "GigabitEthernet0/2"]
 
 
 def test_ntc_bgp_peer_template_fails_where_ours_parses() -> None:

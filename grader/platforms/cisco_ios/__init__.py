@@ -1,4 +1,4 @@
-"""Cisco IOS / IOS-XE: show commands parsed by ntc-templates' cisco_ios templates (routed in our index)."""
+"""Cisco IOS / IOS-XE: show commands parsed by the project's cisco_ios templates (routed in our index)."""
 
 from __future__ import annotations
 

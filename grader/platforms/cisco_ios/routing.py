@@ -1,4 +1,4 @@
-"""The routing and addressing facts of cisco_ios: interfaces, routes, OSPF and BGP neighbours, ping, configuration."""
+"""Cisco IOS / IOS-XE: show commands parsed by the project's cisco_ios templates (routed in our index)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
 
 
 def routes(rows: Rows, text: str, request: FactRequest) -> list[Route]:
-    """``show ip route``: one row per next hop (ntc fills the prefix down over ECMP continuation lines)."""
+    """``show ip route``: one row per next hop (the template fills the prefix down over continuation lines)."""
     entries = (
         RouteEntry(
             prefix=ipv4_network(row["network"], row["prefix_length"]),
