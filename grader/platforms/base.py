@@ -31,6 +31,7 @@ class FactSpec:
     command: str | Callable[[FactRequest], str]
     normalise: Normaliser
     parsed: bool = True
+    check_rejected: bool = True  # False: the normaliser tells a rejected command itself (ping reports errors)
 
     def command_for(self, request: FactRequest) -> str:
         if callable(self.command):
@@ -105,7 +106,7 @@ class Platform:
         from grader import parsing
 
         spec = self.spec(request.kind)
-        if (line := self.rejected(text)) is not None:
+        if spec.check_rejected and (line := self.rejected(text)) is not None:
             raise ParseError(f"the device rejected the command: {line}")
         rows = parsing.parse(self.template_platform, spec.command_for(request), text) if spec.parsed else []
         return spec.normalise(rows, text, request)

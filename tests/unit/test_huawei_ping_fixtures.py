@@ -20,15 +20,11 @@ PING_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "huawei_vrp" / 
 CASES = sorted(PING_DIR.glob("*.txt"))
 # "Error:" lines inside a ping -v report (sequence or trip-time warnings) are taken by the platform's
 # error markers for a rejected command: the whole output becomes a parse error (known, not yet handled).
-REJECTED_BY_ERROR_MARKERS = {"partial_with_error_lines"}
 
 
 def _platform_cases() -> list[object]:
     return [
-        pytest.param(p, id=p.stem, marks=pytest.mark.xfail(
-            strict=True, reason="Error: lines of ping -v are read as a rejected command"))
-        if p.stem in REJECTED_BY_ERROR_MARKERS else pytest.param(p, id=p.stem)
-        for p in CASES
+        pytest.param(p, id=p.stem) for p in CASES
     ]
 
 

@@ -103,8 +103,11 @@ def ping(rows: Rows, text: str, request: FactRequest) -> PingResult:
 
 
 def ping_command(request: FactRequest) -> str:
-    source = request.arg("source")
-    return f"ping {request.arg('target')}" + (f" source {source}" if source else "")
+    """``ping [vrf V] TARGET [source S] [repeat N]``: one line, no extended-ping dialog."""
+    vrf, source, count = request.arg("vrf"), request.arg("source"), request.arg("count")
+    return " ".join(part for part in ("ping", f"vrf {vrf}" if vrf else "", request.arg("target") or "",
+                                      f"source {source}" if source else "", f"repeat {count}" if count else "")
+                    if part)
 
 
 FACTS: dict[str, FactSpec] = {
@@ -112,7 +115,7 @@ FACTS: dict[str, FactSpec] = {
     "routes": FactSpec(by_family("show ip route"), routes),
     "ospf_neighbors": FactSpec("show ip ospf neighbor", ospf_neighbors),
     "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
-    "ping": FactSpec(ping_command, ping, parsed=False),
+    "ping": FactSpec(ping_command, ping, parsed=False, check_rejected=False),
     "running_config": FactSpec("show running-config", running_config("hostname"), parsed=False),
     "hostname": FactSpec("show running-config", running_config("hostname"), parsed=False),
     "command": FactSpec("{command}", command_rows, parsed=False),

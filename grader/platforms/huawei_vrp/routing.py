@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from grader.errors import ParseError
 from grader.model.facts import (
     BgpNeighbor,
     FactRequest,
@@ -19,6 +20,7 @@ from grader.naming import area_dotted, bgp_state, ospf_state
 from grader.platforms.base import FactSpec
 from grader.platforms.vendor_common import (
     RouteEntry,
+    any_address,
     by_family,
     command_rows,
     interface_name,
@@ -125,16 +127,28 @@ def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighb
 
 
 def ping(rows: Rows, text: str, request: FactRequest) -> PingResult:
-    """``5 packet(s) transmitted`` / ``4 packet(s) received`` → received 4 of 5 sent."""
+    """``5 packet(s) transmitted`` / ``4 packet(s) received`` → received 4 of 5 sent. ``Error:`` lines inside
+    a finished report (``ping -v``) are reports about single probes; without statistics the ping did not run,
+    and the error line says why."""
+    if re.search(r"packet\(s\)\s+transmitted", text) is None and (line := _error_line(text)) is not None:
+        raise ParseError(f"the device rejected the command: {line}")
     sent = require_match(r"(\d+)\s+packet\(s\)\s+transmitted", text, "ping statistics")
     received = require_match(r"(\d+)\s+packet\(s\)\s+received", text, "ping statistics")
     return PingResult(target=request.arg("target") or "", sent=int(sent.group(1)), received=int(received.group(1)))
 
 
+def _error_line(text: str) -> str | None:
+    return next((line.strip() for line in text.splitlines() if line.strip().startswith("Error:")), None)
+
+
 def ping_command(request: FactRequest) -> str:
-    """``ping -a SOURCE TARGET``: on VRP the source must be an address of this router."""
-    source = request.arg("source")
-    return f"ping -a {source} {request.arg('target')}" if source else f"ping {request.arg('target')}"
+    """``ping [-a SOURCE-ADDRESS | -i INTERFACE] [-c N] [-vpn-instance V] TARGET``."""
+    vrf, source, count = request.arg("vrf"), request.arg("source"), request.arg("count")
+    via = ""
+    if source:
+        via = f"-a {source}" if any_address(source) is not None else f"-i {source}"
+    return " ".join(part for part in ("ping", via, f"-c {count}" if count else "",
+                                      f"-vpn-instance {vrf}" if vrf else "", request.arg("target") or "") if part)
 
 
 FACTS: dict[str, FactSpec] = {
@@ -142,7 +156,7 @@ FACTS: dict[str, FactSpec] = {
     "routes": FactSpec(by_family("display ip routing-table"), routes),
     "ospf_neighbors": FactSpec("display ospf peer", ospf_neighbors),
     "bgp_neighbors": FactSpec("display bgp peer", bgp_neighbors),
-    "ping": FactSpec(ping_command, ping, parsed=False),
+    "ping": FactSpec(ping_command, ping, parsed=False, check_rejected=False),
     "running_config": FactSpec("display current-configuration",
                                running_config("sysname", dialect="huawei_vrp"), parsed=False),
     "hostname": FactSpec("display current-configuration",

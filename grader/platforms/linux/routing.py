@@ -6,7 +6,7 @@ import re
 from ipaddress import IPv4Interface, ip_network
 from typing import Any
 
-from grader.errors import ParseError
+from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
     FactRequest,
     Interface,
@@ -103,10 +103,13 @@ def ping(rows: Rows, text: str, request: FactRequest) -> PingResult:
 
 
 def ping_command(request: FactRequest) -> str:
-    """``ping -c 3 -i 0.2 -W 1 [-I source] target``: three probes 0.2 s apart (the shortest interval a
-    non-root user may ask for), one second each to answer, then it ends."""
+    """``ping -c 3 -i 0.2 -W 1 [-I source] target``: three probes (or ``count``) 0.2 s apart (the shortest
+    interval a non-root user may ask for), one second each to answer, then it ends."""
+    if request.arg("vrf"):
+        raise UnsupportedError("a Linux host pings in its only routing table (no vrf)")
     source = request.arg("source")
-    return f"ping -c {PING_COUNT} -i 0.2 -W 1 " + (f"-I {source} " if source else "") + f"{request.arg('target')}"
+    count = request.arg("count") or PING_COUNT
+    return f"ping -c {count} -i 0.2 -W 1 " + (f"-I {source} " if source else "") + f"{request.arg('target')}"
 
 
 def hostname(rows: Rows, text: str, request: FactRequest) -> RunningConfig:
