@@ -18,8 +18,6 @@ from grader.platforms import get_platform
 
 PING_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "huawei_vrp" / "ping"
 CASES = sorted(PING_DIR.glob("*.txt"))
-# "Error:" lines inside a ping -v report (sequence or trip-time warnings) are taken by the platform's
-# error markers for a rejected command: the whole output becomes a parse error (known, not yet handled).
 
 
 def _platform_cases() -> list[object]:
