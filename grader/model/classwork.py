@@ -40,6 +40,9 @@ class JournalEntry(BaseModel):
     reason: str | None = Field(default=None, description="why refused / not graded (one line)")
     warnings: list[str] = Field(default_factory=list, description="flags on the submission (see GradeReport)")
     submission: str | None = Field(default=None, description="the bundle or devices graded")
+    variables: dict[str, object] = Field(default_factory=dict, description="the variables it was graded with")
+    evidence_digest: dict[str, str] = Field(default_factory=dict, description=(
+        "'node: command' → sha256 of that output, to spot identical work where variants should differ"))
     seconds: float = 0.0
     finished: datetime
 
