@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from grader.engine.collect import collect
+from grader.engine.consistency import consistency_warnings
 from grader.engine.converge import Convergence
 from grader.engine.events import Observer
 from grader.engine.facts import interpret
@@ -101,7 +102,15 @@ def run(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | Non
         waited = convergence.run(loaded.lab.objectives, waits, live.settle, t0)
     report = build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
                           waited=waited, identity=identity or Identity())
-    return Grading(report=report, evidence=evidence)
+    return with_warnings(Grading(report=report, evidence=evidence), consistency_warnings(topology, facts))
+
+
+def with_warnings(grading: Grading, warnings: list[str]) -> Grading:
+    """``grading`` with ``warnings`` added to its report and its own list."""
+    if not warnings:
+        return grading
+    report = grading.report.model_copy(update={"warnings": [*grading.report.warnings, *warnings]})
+    return Grading(report=report, evidence=grading.evidence, warnings=(*grading.warnings, *warnings))
 
 
 def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: dict[str, list[CheckResult]],

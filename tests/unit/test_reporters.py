@@ -21,7 +21,7 @@ from grader.model.report import (
     ObjectiveResult,
     Outcome,
 )
-from grader.reporters import FORMATS, gradescope, json_report, junit, markdown, render, student_view, terminal
+from grader.reporters import FORMATS, gradescope, html, json_report, junit, markdown, render, student_view, terminal
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit.xsd"
 STARTED = datetime(2025, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -124,15 +124,15 @@ def mixed() -> GradeReport:
 
 
 def test_unknown_format_names_the_known_ones(mixed: GradeReport) -> None:
-    with pytest.raises(ValueError, match="html") as err:
-        render(mixed, "html")
+    with pytest.raises(ValueError, match="pdf") as err:
+        render(mixed, "pdf")
     assert all(fmt in str(err.value) for fmt in FORMATS)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     module = {"terminal": terminal, "json": json_report, "junit": junit, "gradescope": gradescope,
-              "markdown": markdown}[fmt]
+              "markdown": markdown, "html": html}[fmt]
     assert render(mixed, fmt) == module.render(mixed)
     assert ("\x1b[" in render(mixed, fmt, color=True)) is (fmt == "terminal")  # colour is for terminals only
 
@@ -394,7 +394,7 @@ def test_markdown_all_pass(all_pass: GradeReport) -> None:
 HOSTILE = "Lab\x1b]0;pwned\x07 \u202etxt.exe\u202c \x1b[31mred\x1b[0m \x00\x7f \udc80 end"
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "markdown", "junit", "gradescope", "json"])
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "junit", "gradescope", "json", "html"])
 def test_control_characters_bidi_and_surrogates_never_reach_the_output(mixed: GradeReport, fmt: str) -> None:
     objectives = [o.model_copy(update={"title": HOSTILE, "message": HOSTILE,
                                        "checks": [c.model_copy(update={"message": HOSTILE}) for c in o.checks]})
