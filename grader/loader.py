@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
@@ -93,10 +94,16 @@ class LoadedLab:
                 from None
 
 
+@lru_cache(maxsize=4096)
+def _template(source: str) -> Template:
+    """A compiled template, kept: a lab's strings are rendered again for every grading."""
+    return _JINJA.from_string(source)
+
+
 def render_value(value: Any, variables: dict[str, Any]) -> Any:
     """Render every string inside ``value`` as a sandboxed Jinja template (undefined names are errors)."""
     if isinstance(value, str):
-        return _JINJA.from_string(value).render(variables) if ("{{" in value or "{%" in value) else value
+        return _template(value).render(variables) if ("{{" in value or "{%" in value) else value
     if isinstance(value, list):
         return [render_value(v, variables) for v in value]
     if isinstance(value, dict):

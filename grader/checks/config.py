@@ -7,6 +7,7 @@ at lines under that area, and a line elsewhere never satisfies the check by acci
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated
 
 from hier_config import Platform as HierPlatform
@@ -54,8 +55,10 @@ class ConfigParams(CheckParams):
         return value
 
 
+@lru_cache(maxsize=16)
 def parse_config(config: RunningConfig) -> HConfigBase:
-    """The configuration as a hier_config tree (FRR's ``exit`` lines dropped: indentation is the structure)."""
+    """The configuration as a hier_config tree (FRR's ``exit`` lines dropped: indentation is the structure).
+    Kept for the next check of the same configuration: callers only read the tree."""
     lines = [ln for ln in config.text.splitlines() if ln.strip() not in {"exit", "exit-vrf"}]
     return get_hconfig(_DIALECTS.get(config.dialect, HierPlatform.GENERIC), "\n".join(lines))
 

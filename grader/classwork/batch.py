@@ -171,8 +171,8 @@ def grade_task(task: Task) -> JournalEntry:
     report = grading.report
     reports = Path(task.out) / journal.REPORTS_DIR
     json_name, html_name = f"{task.row.student}.json", f"{task.row.student}.html"
-    journal.write_atomic(reports / json_name, render(report, "json"))
-    journal.write_atomic(reports / html_name, render(report, "html"))
+    journal.write_atomic(reports / json_name, render(report, "json"), sync=False)
+    journal.write_atomic(reports / html_name, render(report, "html"), sync=False)
     dead = [f"{n.node}: {n.error}" for n in report.nodes if n.error]
     digest = {f"{node}: {command}": hashlib.sha256(output.text.encode("utf-8")).hexdigest()
               for node, evidence in sorted(grading.evidence.items())
@@ -232,8 +232,11 @@ def _executor(options: BatchOptions, lab: Path, expected_hash: str, assignment: 
     if options.executor == "threads":
         _init_worker(*args)
         return ThreadPoolExecutor(max_workers=options.workers)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():  # workers forked from a clean, preloaded server
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "grader.reporters"])
+    else:  # Windows, macOS without forkserver: each worker starts afresh
+        context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=options.workers, mp_context=context, initializer=_init_worker,
                                initargs=args)
 
@@ -246,7 +249,7 @@ def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = Non
     expected_hash = lab_hash(loaded)
     assignment = _assignment(loaded, course)
     summary = BatchSummary()
-    done = {entry.student.casefold() for entry in journal.entries(out)} if out.exists() else set()
+    done = journal.done(out) if out.exists() else set()
     for row in _mine(roster, options.shard):  # validates the whole roster before anything is graded
         if assignment is not None and row.student not in assignment:
             raise LabFileError([f"{roster}:{row.line}: student {row.student!r} is not on the course roster "
@@ -259,18 +262,22 @@ def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = Non
     tasks = (Task(row, str(roster.parent), assignment.of(row.student) if assignment else {}, str(out))
              for row in _mine(roster, options.shard) if row.student.casefold() not in done)
     with journal.Journal(out) as log:
-        for entry in _run(tasks, options, lab, expected_hash, assignment):
-            log.append(entry)
-            summary.counts[entry.status] += 1
-            if observer is not None:
-                observer.finished(entry)
+        for wave in _run(tasks, options, lab, expected_hash, assignment):
+            for entry in wave:
+                log.append(entry)
+            log.sync()  # one fsync for the entries that finished together
+            for entry in wave:
+                summary.counts[entry.status] += 1
+                if observer is not None:
+                    observer.finished(entry)
     return summary
 
 
 def _run(tasks: Iterator[Task], options: BatchOptions, lab: Path, expected_hash: str,
-         assignment: Assignment | None) -> Iterator[JournalEntry]:
-    """Each task's entry as it finishes, with at most ``2 * workers`` tasks submitted at a time. If a worker
-    process dies (killed, out of memory), the tasks it may have held are retried once in a new pool."""
+         assignment: Assignment | None) -> Iterator[list[JournalEntry]]:
+    """The entries of the tasks that finished together, wave by wave, with at most ``2 * workers`` tasks
+    submitted at a time. If a worker process dies (killed, out of memory), the tasks it may have held are
+    retried once in a new pool."""
     retry: deque[Task] = deque()
     retried: set[str] = set()
     executor = _executor(options, lab, expected_hash, assignment)
@@ -286,18 +293,21 @@ def _run(tasks: Iterator[Task], options: BatchOptions, lab: Path, expected_hash:
                 return
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
+            wave: list[JournalEntry] = []
             for future in finished:
                 task = pending.pop(future)
                 try:
-                    yield future.result()
+                    wave.append(future.result())
                 except BrokenProcessPool:
                     broken = True
                     if task.row.student in retried:
-                        yield _entry(task, "error", time.monotonic(), reason="the grading process stopped "
-                                     "while grading this submission (twice)")
+                        wave.append(_entry(task, "error", time.monotonic(), reason="the grading process stopped "
+                                           "while grading this submission (twice)"))
                     else:
                         retried.add(task.row.student)
                         retry.append(task)
+            if wave:
+                yield wave
             if broken:
                 for future, task in list(pending.items()):
                     if future.cancel() or future.exception() is not None:
