@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from grader.classwork import journal
-from grader.classwork.bundle import BundleLimits, lab_hash
+from grader.classwork.bundle import BundleLimits, lab_hash, read_bundle
 from grader.classwork.course import Course
 from grader.classwork.roster import INVENTORY_SUFFIXES, RosterRow, read_roster
 from grader.classwork.submission import grade_bundle
@@ -148,8 +148,9 @@ def _grade(task: Task, path: Path) -> Grading:
         options = LiveOptions(max_wait=state.options.max_wait)
         return grade_live(state.loaded, inventory, task.variables, source=f"live:{task.row.submission}",
                           options=options, identity=identity)
-    return grade_bundle(state.loaded, path, task.variables, student=task.row.student,
-                        assignment=state.assignment, expected_hash=state.lab_hash, limits=state.options.limits)
+    bundle = read_bundle(path, state.options.limits, origin=task.row.submission)
+    return grade_bundle(state.loaded, bundle, task.variables, student=task.row.student,
+                        assignment=state.assignment, expected_hash=state.lab_hash)
 
 
 def grade_task(task: Task) -> JournalEntry:

@@ -105,7 +105,11 @@ def _entry_name(name: str) -> str:
         return name
     if not name.startswith(CAPTURE_PREFIX):
         raise ValueError(f"entry {printable(name, one_line=True)!r} is outside the bundle's capture/ folder")
-    check_member_name(name.removeprefix(CAPTURE_PREFIX))
+    try:
+        check_member_name(name.removeprefix(CAPTURE_PREFIX))
+    except ValueError:
+        raise ValueError(f"entry {printable(name, one_line=True)!r} is not a plain relative name inside the "
+                         "bundle") from None
     return name
 
 
@@ -196,8 +200,8 @@ def _infos(archive: zipfile.ZipFile, origin: str, limits: BundleLimits) -> list[
         if name in seen:
             raise CaptureError(f"{origin}: entry {name!r} appears twice")
         seen.add(name)
-        mode = info.external_attr >> 16
-        if info.is_dir() or (mode and not stat.S_ISREG(mode)):
+        kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the tool recorded no file type (Windows, Python)
+        if info.is_dir() or kind not in (0, stat.S_IFREG):
             raise CaptureError(f"{origin}: entry {name!r} is not a regular file (links and folders are refused)")
         if info.flag_bits & 0x1:
             raise CaptureError(f"{origin}: entry {name!r} is encrypted")
@@ -251,12 +255,13 @@ def _manifest(data: bytes, origin: str) -> BundleManifest:
                            f"{printable(message, one_line=True)}") from None
 
 
-def read_bundle(path: Path, limits: BundleLimits | None = None,
-                capture_limits: CaptureLimits | None = None) -> Bundle:
-    """Read and check a bundle (see the module docs); ``CaptureError`` (one line) when anything is wrong."""
+def read_bundle(path: Path, limits: BundleLimits | None = None, capture_limits: CaptureLimits | None = None,
+                origin: str | None = None) -> Bundle:
+    """Read and check a bundle (see the module docs); ``CaptureError`` (one line) when anything is wrong.
+    ``origin`` names it in error lines (default: ``path``)."""
     limits = limits or BundleLimits()
     path = Path(path)
-    origin = printable(str(path), one_line=True)
+    origin = printable(origin or str(path), one_line=True)
     try:
         if path.is_symlink() or not path.is_file():
             raise CaptureError(f"{origin}: no bundle there" if not path.exists() else f"{origin}: not a regular file")

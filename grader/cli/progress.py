@@ -90,6 +90,7 @@ class BatchProgress:
         self.task: TaskID | None = None
         self.count = 0
         self.total = 0
+        self.graded_here = 0
         self.started_at = time.monotonic()
         self.last_plain = 0.0
 
@@ -121,7 +122,7 @@ class BatchProgress:
         self.graded_here += 1
         if entry.status != "graded":
             self.console.print(f"{entry.student}: {entry.status}: {printable(entry.reason or '', one_line=True)}",
-                               markup=False, highlight=False)
+                               markup=False, highlight=False, soft_wrap=True)
         rate = self.graded_here / max(time.monotonic() - self.started_at, 1e-6)
         if self.live and self.task is not None:
             self.progress.update(self.task, completed=self.count, rate=f"{rate:.1f}/s")

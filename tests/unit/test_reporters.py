@@ -410,3 +410,46 @@ def test_control_characters_bidi_and_surrogates_never_reach_the_output(mixed: Gr
         json.loads(text)  # valid JSON, NaN/Infinity never allowed
         assert "\\u001b" not in text or fmt == "json"
     assert "end" in text and "red" in text
+
+
+# --- html -------------------------------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_page(mixed: GradeReport) -> None:
+    page = render(mixed.model_copy(update={"student": "s001", "warnings": ["r2 reports r1 as Full at 10.0.12.9"]}),
+                  "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for fetches in ("<script", "<link", "<img", "src=", "href=", "url(", "@import"):
+        assert fetches not in page, fetches
+    assert "0/3" in page and "OSPF | area 0 adjacency" in page  # score and objectives
+    assert "Hint: Compare hello | dead timers on both ends of eth2" in page
+    assert "<td>10.0.0.2</td><td>INIT</td><td>eth2</td>" in page  # evidence rows
+    assert "… 1 more rows" in page  # six rows, five shown
+    assert "r2 reports r1 as Full at 10.0.12.9" in page and "student s001" in page
+    assert "timeout after 30 s" in page  # the node that could not be read
+
+
+def test_html_escapes_markup_from_devices(mixed: GradeReport) -> None:
+    evil = mixed.model_copy(update={"warnings": ['<script>alert("x")</script>'],
+                                    "lab": mixed.lab.model_copy(update={"title": "<b>lab</b>"})})
+    page = render(evil, "html")
+    assert "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<b>lab</b>" not in page and "&lt;b&gt;lab&lt;/b&gt;" in page
+    assert "[bold]x" in page and "\x00" not in page  # excerpts are shown as text
+
+
+# --- self-check -----------------------------------------------------------------------------------------
+
+
+def test_self_check_names_no_hidden_objective(mixed: GradeReport) -> None:
+    from grader.reporters.selfcheck import render_self_check
+
+    text = render_self_check(mixed.model_copy(update={"student": "s001"}))
+    for secret in (*HIDDEN_SECRETS, "lo-advertised", "Loopback advertised", "10.255.0.1/32"):
+        assert secret not in text, secret
+    assert "2 hidden objectives (3 points) are graded by your instructor and not shown here" in text
+    assert "visible objectives: 2/9 points, 1 of 4 passed" in text
+    assert "hint: Compare hello | dead timers on both ends of eth2" in text
+    assert "r1: expected neighbour 10.0.0.2 FULL on eth2, saw INIT" in text
+    assert "skipped: requires ospf-adjacency and hidden-1" in text
+    assert "self-check for s001" in text and "\x1b" not in text
