@@ -20,10 +20,12 @@ from grader.checks import CHECK_TYPES, CheckParams, CheckType
 from grader.errors import LabFileError
 from grader.model.lab import Lab, Objective
 from grader.model.topology import PLATFORM_LABEL, Topology
+from grader.netfilters import FILTERS
 from grader.yamlsource import PathKey, YamlSource, load_yaml
 
 LAB_FILE = "lab.yaml"
 _JINJA = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
+_JINJA.filters.update(FILTERS)  # host, address, network, prefixlen, netmask, wildcard (subnet variables)
 
 
 @dataclass(frozen=True)

@@ -209,3 +209,29 @@ def test_whose_variables_apply(tmp_path: Path) -> None:
         variables_for(loaded, "s001", None, {})
     assert variables_for(loaded, "s001", None, {"lan_a": 5}) == {"lan_a": 5}  # the student's own file
     assert variables_for(loaded, None, None, {}) == {}
+
+
+def test_subnet_variables_feed_checks_through_the_address_filters(tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text(f"""
+id: subnets
+title: Subnets of their own
+topology: {ROOT / "topologies" / "hcia-three-routers.clab.yml"}
+variables:
+  lan: {{default: 10.1.0.0/24, pool: {{type: subnet, within: 10.0.0.0/16, prefix: 24}}}}
+instructions: "Address eth2 of R1 as {{{{ lan | address(1) }}}} (mask {{{{ lan | netmask }}}})."
+objectives:
+  - id: lan
+    title: LAN addressed
+    points: 1
+    checks:
+      - {{type: interface, node: r1, interface: eth2, ipv4: "{{{{ lan | address(1) }}}}"}}
+      - {{type: route, node: r3, prefix: "{{{{ lan }}}}"}}
+""")
+    loaded = load_lab(tmp_path)
+    mine = assign(loaded.lab, SECRET, CLASS).of("s001")["lan"]
+    checks = loaded.resolve({"lan": mine})
+    host = mine.replace(".0/24", ".1/24")
+    assert str(checks[0].params.ipv4) == host and str(checks[1].params.prefix) == mine
+    assert loaded.render_instructions({"lan": mine}) == f"Address eth2 of R1 as {host} (mask 255.255.255.0)."
+    with pytest.raises(LabFileError, match=r"'nonsense' is not a network like 10\.0\.37\.0/24"):
+        loaded.resolve({"lan": "nonsense"})
