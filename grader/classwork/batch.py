@@ -205,9 +205,6 @@ def _assignment(loaded: LoadedLab, course: Course | None) -> Assignment | None:
 
 
 def _prepare(out: Path, loaded: LoadedLab, roster: Path, expected_hash: str, shard: Shard | None) -> None:
-    (out / journal.REPORTS_DIR).mkdir(parents=True, exist_ok=True)
-    journal.remove_leftovers(out / journal.REPORTS_DIR)
-    journal.remove_leftovers(out)
     info = journal.read_info(out)
     if info is not None:
         if info.lab != loaded.lab.id or info.lab_hash != expected_hash:
@@ -221,7 +218,11 @@ def _prepare(out: Path, loaded: LoadedLab, roster: Path, expected_hash: str, sha
         info = BatchInfo(format=BATCH_FORMAT, lab=loaded.lab.id, lab_title=loaded.lab.title, lab_hash=expected_hash,
                          max_score=loaded.lab.max_score, roster=str(roster), roster_hash=_file_hash(roster),
                          shard=str(shard) if shard else None, tool_version=__version__, started=datetime.now(UTC))
-    journal.write_info(out, info)
+    out.mkdir(parents=True, exist_ok=True)
+    journal.remove_leftovers(out)
+    journal.write_info(out, info)  # first: from now on the folder is a batch folder
+    (out / journal.REPORTS_DIR).mkdir(exist_ok=True)
+    journal.remove_leftovers(out / journal.REPORTS_DIR)
 
 
 def _mine(roster: Path, shard: Shard | None) -> Iterator[RosterRow]:
@@ -250,7 +251,7 @@ def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = Non
     expected_hash = lab_hash(loaded)
     assignment = _assignment(loaded, course)
     summary = BatchSummary()
-    done = journal.done(out) if out.exists() else set()
+    done = journal.done(out) if journal.read_info(out) is not None else set()
     for row in _mine(roster, options.shard):  # validates the whole roster before anything is graded
         if assignment is not None and row.student not in assignment:
             raise LabFileError([f"{roster}:{row.line}: student {row.student!r} is not on the course roster "

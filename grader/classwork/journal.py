@@ -45,8 +45,12 @@ def remove_leftovers(folder: Path) -> None:
 
 
 def read_info(folder: Path) -> BatchInfo | None:
+    """The folder's ``batch.json``; None for a folder that does not exist or is empty. A folder holding other
+    things is refused: a batch never writes into a folder it did not make."""
     path = folder / BATCH_FILE
     if not path.exists():
+        if folder.exists() and any(folder.iterdir()):
+            raise LabFileError([f"{folder}: not empty and not a batch folder (no {BATCH_FILE}); use another one"])
         return None
     try:
         return BatchInfo.model_validate_json(path.read_bytes())

@@ -58,12 +58,14 @@ def _copy_report(source: Path, out: Path, relative: str | None, student: str) ->
 
 def merge_batches(inputs: list[Path], out: Path) -> MergeSummary:
     """Add to ``out`` every student of ``inputs`` it does not hold yet (see the module docs)."""
+    existing = journal.read_info(out)
+    if not inputs:
+        raise LabFileError(["give the batch folders to merge"])
     infos = [_info(folder) for folder in inputs]
     out.mkdir(parents=True, exist_ok=True)
+    journal.write_info(out, _merged_info(infos, existing))
     (out / journal.REPORTS_DIR).mkdir(exist_ok=True)
     journal.remove_leftovers(out / journal.REPORTS_DIR)
-    existing = journal.read_info(out)
-    journal.write_info(out, _merged_info(infos, existing))
     summary = MergeSummary()
     taken: dict[str, str] = {e.student.casefold(): str(out) for e in journal.entries(out)}
     with journal.Journal(out) as log:

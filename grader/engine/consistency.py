@@ -45,10 +45,6 @@ class _Node:
     local_as: int | None = None
     addresses: set[IPAddress] = field(default_factory=set)
 
-    def is_known(self, address: IPAddress) -> bool | None:
-        """Whether ``address`` is one of this node's (None when its interfaces are unknown)."""
-        return None if self.interfaces is None else address in self.addresses
-
     def names(self, neighbor: OspfNeighbor) -> bool:
         """Whether an OSPF neighbour entry refers to this node (by address or router id)."""
         return (neighbor.address is not None and neighbor.address in self.addresses) or \

@@ -26,11 +26,6 @@ class Variable(BaseModel):
     description: str | None = None
     pool: Pool | None = Field(default=None, description="where each student's value comes from (variants)")
 
-    @property
-    def group(self) -> str | None:
-        """The pool group this variable draws from (its own name unless the pool names one)."""
-        return None if self.pool is None else self.pool.group
-
 
 class Feedback(BaseModel):
     """What a student reads after grading: ``pass`` when the objective passed, ``fail`` (a hint) otherwise."""
@@ -120,7 +115,7 @@ class Lab(BaseModel):
         groups: dict[str, list[str]] = {}
         for name, variable in self.variables.items():
             if variable.pool is not None:
-                groups.setdefault(variable.group or name, []).append(name)
+                groups.setdefault(variable.pool.group or name, []).append(name)
         return groups
 
     def _pool_problems(self) -> list[tuple[tuple[str | int, ...], str]]:

@@ -228,3 +228,12 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_same_result(whole: Path, tmp
     assert journal(out) == journal(whole)
     assert reports(out) == reports(whole)
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_a_folder_that_is_not_a_batch_folder_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(LabFileError, match="not empty and not a batch folder"):
+        batch(tmp_path)
+    with pytest.raises(LabFileError, match="not empty and not a batch folder"):
+        merge_batches([], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
