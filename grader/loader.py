@@ -154,7 +154,11 @@ def _bind_platforms(topology: Topology, source: YamlSource) -> None:
     from grader.platforms import DEFAULT_PLATFORM, PLATFORM_NAMES, platform_for_kind
 
     problems: list[str] = []
+    defaults = (topology.topology.model_extra or {}).get("defaults")
+    default_kind = defaults.get("kind") if isinstance(defaults, dict) else None
     for name, node in topology.nodes.items():
+        if node.kind is None and isinstance(default_kind, str):
+            node.kind = default_kind  # containerlab's topology.defaults.kind
         label = node.labels.get(PLATFORM_LABEL)
         if label is None:
             node.bind_kind_platform(platform_for_kind(node.kind) or DEFAULT_PLATFORM)
