@@ -52,6 +52,17 @@ class Dialog:
 
 
 @dataclass(frozen=True)
+class Interrupt:
+    """A command that never ends by itself (vtysh's ping has no count): the session stops it with Ctrl-C once
+    ``enough`` lines match ``progress`` or after ``seconds``, then reads the rest up to the prompt."""
+
+    command: str  # regex the whole command matches
+    progress: str  # regex of one line of progress (a reply), searched per line
+    enough: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class SessionProfile:
     """How to hold a CLI session with a platform's devices (SSH or console telnet)."""
 
@@ -66,6 +77,7 @@ class SessionProfile:
     dialogs: tuple[Dialog, ...] = ()  # questions answered during login and commands
     login_prompts: tuple[str, str] = (r"(?i)(?:user ?name|login)\s*:\s*$", r"(?i)password\s*:\s*$")
     login_shell: Literal["vtysh", "bash"] | None = None  # over SSH the login lands in this known shell
+    interrupts: tuple[Interrupt, ...] = ()  # commands to stop with Ctrl-C
     strip_ansi: bool = False  # the output carries ANSI escapes to remove
 
 

@@ -139,8 +139,9 @@ class CliSession:
                 return start + match.end()
         return start
 
-    def _read_until(self, done: Callable[[str], bool], deadline: float, *, page: bool) -> str:
-        """Read until ``done(buffer)``; answer dialogs, and paging prompts when ``page``."""
+    def _read_until(self, done: Callable[[str], bool], deadline: float, *, page: bool, timed: bool = False) -> str:
+        """Read until ``done(buffer)`` (asked when output arrives, and while none does when ``timed``); answer
+        dialogs, and paging prompts when ``page``."""
         buffer, scanned = "", 0
         while True:
             chunk = self._read()
@@ -156,6 +157,8 @@ class CliSession:
                         continue
                 if done(buffer):
                     return buffer
+            elif timed and done(buffer):
+                return buffer
             if self.clock() > deadline:
                 raise CommandTimeout(f"no prompt after {self.read_timeout:g} s")
             self.sleep(POLL_S)
@@ -241,9 +244,26 @@ class CliSession:
         if not self.prompt:
             raise NoPrompt("the session has no prompt yet (prepare it first)")
         ending = re.compile(r"(?:\A|\n)" + re.escape(self.prompt) + r"[ \t]*\Z")
+
+        def at_prompt(text: str) -> bool:
+            return ending.search(text) is not None
+
         self.write(command + "\n")
-        buffer = self._read_until(lambda text: ending.search(text) is not None, self.clock() + self.read_timeout,
-                                  page=True)
+        interrupt = next((i for i in self.profile.interrupts if re.fullmatch(i.command, command.strip())), None)
+        if interrupt is None:
+            buffer = self._read_until(at_prompt, self.clock() + self.read_timeout, page=True)
+            return strip_echo_and_prompt(buffer, command, self.prompt)
+        progress = re.compile(interrupt.progress, re.MULTILINE)
+        started = self.clock()
+
+        def enough(text: str) -> bool:
+            return at_prompt(text) or len(progress.findall(text)) >= interrupt.enough or \
+                self.clock() - started >= interrupt.seconds
+
+        buffer = self._read_until(enough, started + interrupt.seconds + self.read_timeout, page=False, timed=True)
+        if not at_prompt(buffer):
+            self.write("\x03")
+            buffer += self._read_until(at_prompt, self.clock() + self.read_timeout, page=False)
         return strip_echo_and_prompt(buffer, command, self.prompt)
 
 

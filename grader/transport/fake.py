@@ -39,13 +39,25 @@ QUESTIONS = {
 PAGING_OFF = {"vrp": "screen-length 0 temporary", "ios": "terminal length 0", "vtysh": "terminal length 0"}
 
 
+@dataclass(frozen=True)
+class FakeStream:
+    """Output that keeps coming until interrupted, as a router's ping with no count: ``lines`` one every
+    ``interval`` seconds (then nothing), and on Ctrl-C ``^C`` plus ``summary`` formatted with ``sent`` (the
+    lines shown so far) and ``received``."""
+
+    lines: tuple[str, ...]
+    interval: float = 0.2
+    summary: str = "--- statistics ---\n{sent} packets transmitted, {received} received"
+    received: int | None = None  # default: every line shown is a reply
+
+
 @dataclass
 class FakeDevice:
     """A scripted CLI device. ``outputs`` maps a full command to what it prints (a trailing newline is added)."""
 
     hostname: str
     style: Style = "ios"
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str | FakeStream] = field(default_factory=dict)
     username: str | None = "student"
     password: str | None = "secret"
     console_login: bool = False  # telnet: ask for user name and password (eNSP consoles do not)
@@ -84,6 +96,7 @@ class FakeCli:
         self.pending_lines: list[str] = []  # output waiting behind a paging prompt
         self.line = ""
         self.question: str | None = None  # a [Y/N] question waiting for its answer
+        self.stream: tuple[FakeStream, float] | None = None  # a running stream and when it started
         self.lock = threading.Lock()
         self._greet()
 
@@ -140,6 +153,9 @@ class FakeCli:
                 return
             if self.pending_lines:
                 self._page_key(char)
+            elif self.stream is not None:
+                if char == "\x03":
+                    self._interrupt()
             elif char in "\r\n":
                 if char == "\n" and self.line == "" and getattr(self, "_last_cr", False):
                     self._last_cr = False
@@ -151,6 +167,23 @@ class FakeCli:
             else:
                 self._last_cr = False
                 self.line += char
+
+    def _start_stream(self, stream: FakeStream) -> None:
+        self.stream = (stream, time.monotonic())
+        for n, line in enumerate(stream.lines, start=1):
+            self.emit(line + "\n", n * stream.interval)
+
+    def _interrupt(self) -> None:
+        assert self.stream is not None
+        stream, started = self.stream
+        self.stream = None
+        shown = min(len(stream.lines), int((time.monotonic() - started) / stream.interval))
+        with self.lock:  # what was not shown yet never will be
+            now = time.monotonic()
+            self.queue = deque(item for item in self.queue if item[0] <= now)
+        received = shown if stream.received is None else min(stream.received, shown)
+        self.emit("^C\n" + stream.summary.format(sent=shown + 1, received=received) + "\n")
+        self.emit(self.prompt())
 
     def _page_key(self, char: str) -> None:
         style = self.device.style
@@ -197,6 +230,9 @@ class FakeCli:
         if answer is not None:
             return
         text = self._lookup(command)
+        if isinstance(text, FakeStream):
+            self._start_stream(text)
+            return
         if text is None:
             word = command.split()[0]
             self._output(UNKNOWN[device.style].format(command=command, word=word))
@@ -213,7 +249,7 @@ class FakeCli:
             self.emit("Info: The current configuration was saved successfully.\n")
         self.emit(self.prompt())
 
-    def _lookup(self, command: str) -> str | None:
+    def _lookup(self, command: str) -> str | FakeStream | None:
         for known, text in self.device.outputs.items():
             if command == known or abbreviates(command, known):
                 return text
