@@ -121,7 +121,8 @@ class InterfaceCheck(CheckType[InterfaceParams]):
     fact_kinds = (INTERFACES, IPV6_INTERFACES, VRFS)
 
     def requests(self, params: InterfaceParams) -> list[FactRequest]:
-        return [FactRequest.make(params.node, kind) for kind, wanted in (
+        return [FactRequest.make(params.node, kind, vrf=params.vrf if kind == INTERFACES else None)
+                for kind, wanted in (
             (INTERFACES, True), (IPV6_INTERFACES, params.ipv6 is not None), (VRFS, params.vrf is not None))
             if wanted]
 

@@ -2,7 +2,8 @@
 
 ``process`` asks the device for that process's neighbours only (``process=N`` in the request); ``vrf`` keeps
 the neighbours seen on interfaces bound to that VRF / VPN instance (read from the ``vrfs`` fact), since OSPF
-runs one process per VRF and the neighbour tables do not name the VRF.
+runs one process per VRF and the neighbour tables of Huawei and Cisco do not name the VRF (``vrf=NAME`` is in
+the request too, for platforms whose command takes a VRF).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class OspfNeighborCheck(CheckType[OspfNeighborParams]):
 
     def requests(self, params: OspfNeighborParams) -> list[FactRequest]:
         neighbors = FactRequest.make(params.node, OSPF_NEIGHBORS, version=3 if params.version == 3 else None,
-                                     process=params.process)
+                                     process=params.process, vrf=params.vrf)
         return [neighbors] + ([FactRequest.make(params.node, VRFS)] if params.vrf else [])
 
     def judge_all(self, params: OspfNeighborParams, facts: list[FactValue]) -> CheckResult:

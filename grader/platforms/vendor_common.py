@@ -162,8 +162,10 @@ def require_match(pattern: str, text: str, what: str) -> re.Match[str]:
 
 def by_family(ipv4: str, ipv6: str | None = None) -> Callable[[FactRequest], str]:
     """A command per address family: the request's ``family`` arg (``ipv6``, else IPv4) picks it; a family
-    the platform has no command for is unsupported."""
+    the platform has no command for is unsupported, and so is a VRF's table (``vrf`` arg)."""
     def command(request: FactRequest) -> str:
+        if request.arg("vrf"):
+            raise UnsupportedError(f"no VRF form of {ipv4!r} on this platform")
         if request.arg("family") == "ipv6":
             if ipv6 is None:
                 raise UnsupportedError(f"no IPv6 form of {ipv4!r} on this platform yet")

@@ -277,4 +277,4 @@ def test_platform_without_an_ipv6_table_says_so() -> None:
     from grader.platforms import get_platform
 
     with pytest.raises(UnsupportedError, match="IPv6"):
-        get_platform("cisco_ios").command_for(FactRequest.make("r1", "routes", family="ipv6"))
+        get_platform("huawei_vrp").command_for(FactRequest.make("r1", "routes", family="ipv6", vrf="vpna"))

@@ -47,6 +47,8 @@ PLATFORM = Platform(
     session=SESSION,
     unsupported={
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
+        "lldp_neighbors": "FRR runs no LLDP daemon (lldpd on the host would be another platform)",
+        "version": "FRR's show version is not read: an FRR node's software is the lab's image",
     },
     container_recipe="frr",
 )

@@ -35,6 +35,13 @@ PLATFORM = Platform(
     unsupported={
         "ospf_neighbors": "a Linux host runs no routing daemon",
         "bgp_neighbors": "a Linux host runs no routing daemon",
+        "bgp_routes": "a Linux host runs no routing daemon",
+        "isis_neighbors": "a Linux host runs no routing daemon",
+        "prefix_lists": "a Linux host has no routing policy language",
+        "route_policies": "a Linux host has no routing policy language",
+        "lldp_neighbors": "a Linux host runs no LLDP daemon by default",
+        "version": "a Linux host's software is the lab's image",
+        "vrfs": "a Linux host's VRF devices are not read",
     },
     containerlab_kinds=("linux",),
     container_recipe="host",
