@@ -117,3 +117,48 @@ def test_frr_merges_the_daemons_copies_of_a_route_map() -> None:
 def test_frr_keeps_each_prefix_list_entry_once() -> None:
     entries = _normalise("frr", "show_ip_prefix-list", "prefix_lists", "several_lists_per_daemon")
     assert len({(e.name, e.sequence) for e in entries}) == len(entries) == 6
+
+
+VRP_CONFIG = """#
+sysname R1
+#
+bgp 100
+ peer 10.0.12.2 as-number 200
+ #
+ ipv4-family unicast
+  undo synchronization
+  peer 10.0.12.2 enable
+  peer 10.0.12.2 route-policy RP-IN import
+#
+route-policy RP-IN permit node 10
+ if-match ip-prefix p1
+ apply local-preference 200
+#
+return
+"""
+
+IOS_CONFIG = """hostname R2
+!
+router bgp 65001
+ bgp log-neighbor-changes
+ neighbor 10.0.12.1 remote-as 100
+ neighbor 10.0.12.1 route-map RM-OUT out
+!
+end
+"""
+
+
+@pytest.mark.parametrize(("dialect", "text", "params", "outcome"), [
+    ("huawei_vrp", VRP_CONFIG, {"section": ["bgp 100", "ipv4-family unicast"],
+                                "contains": [r"peer 10\.0\.12\.2 route-policy RP-IN import"]}, Outcome.PASS),
+    ("huawei_vrp", VRP_CONFIG, {"section": ["bgp 100", "ipv4-family unicast"],
+                                "contains": [r"peer 10\.0\.12\.2 route-policy RP-IN export"]}, Outcome.FAIL),
+    ("cisco_ios", IOS_CONFIG, {"section": ["router bgp 65001"],
+                               "contains": [r"neighbor 10\.0\.12\.1 route-map RM-OUT out"]}, Outcome.PASS),
+])
+def test_policy_applied_to_a_peer_is_graded_with_config(dialect: str, text: str, params: dict[str, Any],
+                                                       outcome: Outcome) -> None:
+    """The examples of docs/lab-format.md."""
+    from grader.model.facts import RunningConfig
+
+    assert run("config", RunningConfig(text=text, dialect=dialect), **params)[0] is outcome
