@@ -101,7 +101,7 @@ def test_route_commands(platform: str, args: dict[str, str], command: str) -> No
 @pytest.mark.parametrize(("platform", "kind", "args", "reason"), [
     ("huawei_vrp", "routes", {"family": "ipv6", "vrf": "v"}, "VPN instance"),
     ("linux", "routes", {"vrf": "v"}, "VRF"),
-    ("huawei_vrp", "bgp_neighbors", {"vrf": "v"}, "VPN instance"),
+    ("huawei_vrp", "bgp_neighbors", {"vrf": "v", "family": "ipv6"}, "VPN instance"),
     ("cisco_ios", "bgp_neighbors", {"family": "ipv6", "vrf": "v"}, "VRF"),
     ("frr", "ospf_neighbors", {"version": "3", "process": "2"}, "one instance"),
     ("linux", "vrfs", {}, "VRF"),
@@ -133,6 +133,7 @@ def test_ospf_process_command_is_parsed_by_the_neighbor_template() -> None:
 
 @pytest.mark.parametrize(("platform", "args", "command"), [
     ("huawei_vrp", {"family": "ipv6"}, "display bgp ipv6 peer"),
+    ("huawei_vrp", {"vrf": "vpna"}, "display bgp vpnv4 vpn-instance vpna peer"),
     ("cisco_ios", {"family": "ipv6"}, "show bgp ipv6 unicast summary"),
     ("cisco_ios", {"vrf": "CUST"}, "show ip bgp vpnv4 vrf CUST summary"),
     ("frr", {"vrf": "red"}, "show bgp vrf red ipv4 unicast summary"),
@@ -203,3 +204,18 @@ def test_host_and_frr_ipv6_addresses_keep_their_prefix_length(platform: str, fix
     every = [a for i in found for a in i.addresses]
     assert every and all(a.prefix_length is not None for a in every)
     assert any(a.address.is_link_local for a in every)
+
+
+def test_huawei_vpn_instance_peers_with_the_instance_line() -> None:
+    """The layout of Huawei's CE6800 (V300R023C00) configuration guides, which add a "VPN-Instance" line."""
+    from grader.platforms.huawei_vrp.routing import bgp_neighbors
+
+    text = (" BGP local router ID : 1.1.1.9\n Local AS number : 100\n\n VPN-Instance vpna, Router ID 1.1.1.9:\n"
+            " Total number of peers : 1                 Peers in established state : 1\n\n"
+            "  Peer            V          AS  MsgRcvd  MsgSent  OutQ  Up/Down       State  PrefRcv\n"
+            "  10.1.1.1        4       65410       91       90     0 01:15:39 Established        1\n")
+    rows = parse("huawei_vrp", "display bgp vpnv4 vpn-instance vpna peer", text)
+    assert rows[0]["vpn_instance"] == "vpna"
+    (peer,) = bgp_neighbors(rows, text, FactRequest.make("n", "bgp_neighbors", vrf="vpna"))
+    assert (peer.address, peer.remote_as, peer.state, peer.prefixes_received) == (
+        IPv4Address("10.1.1.1"), 65410, "Established", 1)

@@ -269,11 +269,14 @@ def any_ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[Ospf
 
 
 def bgp_command(request: FactRequest) -> str:
-    """``display bgp peer``, ``display bgp ipv6 peer``; a VPN instance's peers are not read yet."""
-    if request.arg("vrf"):
-        raise UnsupportedError("the BGP peers of a VPN instance (display bgp vpnv4 vpn-instance V peer) are not "
-                               "read yet")
-    return "display bgp ipv6 peer" if request.arg("family") == "ipv6" else "display bgp peer"
+    """``display bgp peer``, ``display bgp ipv6 peer``, ``display bgp vpnv4 vpn-instance V peer``."""
+    vrf = request.arg("vrf")
+    if request.arg("family") == "ipv6":
+        if vrf:
+            raise UnsupportedError("the IPv6 BGP peers of a VPN instance (display bgp vpnv6 vpn-instance V peer) "
+                                   "are not read yet")
+        return "display bgp ipv6 peer"
+    return f"display bgp vpnv4 vpn-instance {vrf} peer" if vrf else "display bgp peer"
 
 
 FACTS: dict[str, FactSpec] = {
