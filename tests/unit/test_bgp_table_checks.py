@@ -210,3 +210,15 @@ def test_ipv6_prefix_asks_the_ipv6_table() -> None:
     assert check.requests(params) == [FactRequest.make("r1", "bgp_routes", family="ipv6")]
     v6 = [BgpPath(IPv6Network("2001:db8:a2::/48"), None, "65002", "igp", best=True)]
     assert run(v6, prefix="2001:db8:a2::/48", as_path="65002")[0] is Outcome.PASS
+
+
+def test_cisco_prefix_not_in_the_table_is_a_fail_not_an_error() -> None:
+    from grader.platforms.cisco_ios.route_control import bgp_routes
+
+    text = "% Network not in table\n"
+    request = FactRequest.make("n", "bgp_routes", prefix="10.1.0.0/16")
+    assert get_platform("cisco_ios").rejected(text) is None
+    paths = bgp_routes(parse("cisco_ios", "show ip bgp 10.1.0.0/16", text), text, request)
+    assert paths == []
+    got, message = run(paths, prefix="10.1.0.0/16", communities=["no-export"])
+    assert got is Outcome.FAIL and "not in the BGP table" in message
