@@ -13,6 +13,7 @@ from grader.platforms.base import Interrupt, Platform, SessionProfile, collect_f
 
 # vtysh prompts: r1# (enable), r1(config)#, r1(config-router)#, r1(config-if)#.
 SESSION = SessionProfile(
+    dialect="vtysh",
     ssh_device_type="cisco_ios",
     telnet_device_type="cisco_ios_telnet",
     prompt=r"[\w.-]+(?:\([\w.-]+\))?[#>]",
