@@ -525,3 +525,16 @@ class FakeNetwork:
 
         device = self.device(params["host"], params["port"])
         return attach_telnet(netmiko_class(params["device_type"])(**params, auto_connect=False), FakeTelnet(device))
+
+
+def devices_from_evidence(evidence: dict[str, Any], dialects: dict[str, Style], **behaviour: Any
+                          ) -> dict[str, FakeDevice]:
+    """One scripted device per node of recorded evidence (a capture's ``Evidence``), answering each recorded
+    command with what it printed then: a recorded scenario replayed through a real session. ``dialects`` gives
+    each node's CLI dialect (its platform profile's); ``behaviour`` applies to every device (paging, ...)."""
+    devices: dict[str, FakeDevice] = {}
+    for node, node_evidence in evidence.items():
+        outputs: dict[str, str | FakeStream] = {command: output.text for command, output in
+                                                node_evidence.outputs.items() if output.error is None}
+        devices[node] = FakeDevice(node, style=dialects[node], outputs=outputs, **behaviour)
+    return devices
