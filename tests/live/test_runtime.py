@@ -103,7 +103,8 @@ def test_linux_host_login_is_a_shell(lab: runtime.Deployment) -> None:
 
 
 def test_interface_names_match_the_topology(lab: runtime.Deployment, links_before: set[str]) -> None:
-    assert set(in_node(lab, "r2", "ls /sys/class/net").split()) >= {"eth0", "eth1", "ge-0.1"}
+    links = set(in_node(lab, "r2", "ls /sys/class/net").split())
+    assert links >= {"eth1", "ge-0.1"} and "eth0" not in links  # eth0 is in the management namespace
     assert "eth1" in in_node(lab, "r1", "ls /sys/class/net").split()
     assert "10.0.12.2/24" in in_node(lab, "r2", "ip -o -4 addr show dev eth1")
     assert host_links() - links_before <= {n for n in host_links() if n.startswith("veth")}
