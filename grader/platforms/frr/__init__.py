@@ -48,6 +48,12 @@ PLATFORM = Platform(
     session=SESSION,
     unsupported={
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
+        # switching: VLANs, switchports, spanning tree and link aggregation
+        "vlans": "vtysh has no VLAN table (FRR routes; Linux bridge VLANs are not read)",
+        "trunks": "vtysh has no trunk ports",
+        "switchports": "vtysh has no layer 2 ports",
+        "stp": "FRR runs no spanning tree",
+        "link_aggregations": "vtysh shows no bonds (Linux bonding is outside FRR)",
     },
     container_recipe="frr",
 )

@@ -36,6 +36,12 @@ PLATFORM = Platform(
     unsupported={
         "ospf_neighbors": "a Linux host runs no routing daemon",
         "bgp_neighbors": "a Linux host runs no routing daemon",
+        # switching: VLANs, switchports, spanning tree and link aggregation
+        "vlans": "Linux bridge VLANs (bridge vlan show) are not read",
+        "trunks": "Linux bridge VLANs (bridge vlan show) are not read",
+        "switchports": "Linux bridge ports are not read",
+        "stp": "the spanning tree of a Linux bridge is not read",
+        "link_aggregations": "Linux bonds (/proc/net/bonding) are not read",
     },
     containerlab_kinds=("linux",),
     container_recipe="host",
