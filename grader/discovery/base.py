@@ -103,27 +103,18 @@ def parse_xml(path: Path, text: str, what: str) -> Element:
         raise LabFileError([f"{path}: not {what}: {shown(exc)}"]) from None
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def parse_json(path: Path, text: str, what: str) -> Any:
-    """JSON nested at most ``MAX_JSON_DEPTH`` deep (the size is bounded by ``read_bounded``)."""
-    depth = max_depth = 0
-    in_string = escaped = False
-    for char in text:  # a cheap pre-scan: json.loads recurses per level
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            max_depth = max(max_depth, depth)
-            if max_depth > MAX_JSON_DEPTH:
-                raise LabFileError([f"{path}: refused: JSON nested more than {MAX_JSON_DEPTH} levels deep"])
-        elif char in "]}":
-            depth -= 1
+    """JSON nested at most ``MAX_JSON_DEPTH`` deep (the size is bounded by ``read_bounded``): the depth is
+    counted first, outside strings, as ``json.loads`` recurses once per level."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise LabFileError([f"{path}: refused: JSON nested more than {MAX_JSON_DEPTH} levels deep"])
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -81,8 +81,10 @@ def _device(path: Path, index: int, node: dict[str, Any], computes: dict[str, An
     if node_type in HOSTS:
         return SimDevice(name, kind, skip=HOSTS[node_type])
     console_type = str(node.get("console_type") or "none")
-    if console_type != "telnet" or node.get("console") in (None, ""):
+    if console_type != "telnet":
         return SimDevice(name, kind, skip=f"its console is {shown(console_type)!r}, not telnet")
+    if node.get("console") in (None, ""):
+        return SimDevice(name, kind, skip="it has no console port (never started?)")
     port = console_port(node["console"], where)
     host = _host(node, computes, where)
     platform = "cisco_ios" if node_type in CISCO_TYPES else platform_from_names(*images, node.get("template"))
