@@ -9,10 +9,11 @@ ends on its own (vtysh takes no count or source). ``linux.ping`` reads its outpu
 
 from __future__ import annotations
 
-from grader.platforms.base import Platform, SessionProfile, collect_facts
+from grader.platforms.base import Interrupt, Platform, SessionProfile, collect_facts
 
 # vtysh prompts: r1# (enable), r1(config)#, r1(config-router)#, r1(config-if)#.
 SESSION = SessionProfile(
+    dialect="vtysh",
     ssh_device_type="cisco_ios",
     telnet_device_type="cisco_ios_telnet",
     prompt=r"[\w.-]+(?:\([\w.-]+\))?[#>]",
@@ -34,6 +35,10 @@ SESSION = SessionProfile(
         "Exiting: failed to connect to any daemons",
     ),
     login_shell="vtysh",
+    # vtysh's ping takes no count and never ends: stopped after three replies (or 3.5 s), well before vtysh
+    # logs a STARVATION line (a ping of 5 s or more); the statistics iputils prints on Ctrl-C are the fact.
+    interrupts=(Interrupt(command=r"ping (?:ip |ipv6 )?\S+", progress=r"^\d+ bytes from |^From \S+ icmp_seq=",
+                          enough=3, seconds=3.5),),
 )
 
 PLATFORM = Platform(
@@ -42,7 +47,6 @@ PLATFORM = Platform(
     facts=collect_facts(__name__),
     session=SESSION,
     unsupported={
-        "ping": "vtysh's ping runs the system ping with no count: it never ends by itself",
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
     },
     container_recipe="frr",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, ip_network
 from typing import Any
 
-from grader.errors import ParseError
+from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
     BgpNeighbor,
     FactRequest,
@@ -19,6 +19,7 @@ from grader.model.facts import (
 )
 from grader.naming import area_dotted, bgp_state, ospf_state
 from grader.platforms.base import FactSpec
+from grader.platforms.linux.routing import ping as linux_ping
 from grader.platforms.vendor_common import (
     any_address,
     by_family,
@@ -151,11 +152,21 @@ def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighb
     return result
 
 
+def ping_command(request: FactRequest) -> str:
+    """``ping TARGET``: vtysh passes one word to the system's ping (no count, source or VRF), and the session
+    stops it (see the profile's ``interrupts``)."""
+    for arg in ("source", "vrf", "count"):
+        if request.arg(arg):
+            raise UnsupportedError(f"vtysh's ping takes no {arg} (FRR 8.4): ping without it, or from a host")
+    return f"ping {request.arg('target')}"
+
+
 FACTS: dict[str, FactSpec] = {
     "interfaces": FactSpec("show interface", interfaces),
     "routes": FactSpec(by_family("show ip route"), routes),
     "ospf_neighbors": FactSpec("show ip ospf neighbor detail", ospf_neighbors),
     "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
     "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
+    "ping": FactSpec(ping_command, linux_ping, parsed=False),
     "command": FactSpec("{command}", command_rows, parsed=False),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from grader.platforms.base import Platform, SessionProfile, collect_facts
 
 SESSION = SessionProfile(
+    dialect="bash",
     ssh_device_type="linux",
     telnet_device_type=None,
     prompt=r"[^\n]{0,120}[$#]",
