@@ -138,13 +138,17 @@ def _unique(candidates: list[SimDevice], name: str, source: str) -> SimDevice | 
 
 
 def _hint(word: str, choices: list[str]) -> str:
-    """A did-you-mean: the closest name without case and separators, else one with the same first letter
-    and the same number (``r2`` → ``Router2``)."""
-    keys = {name_key(c): c for c in choices}
-    close = difflib.get_close_matches(name_key(word), list(keys), n=1, cutoff=0.5)
-    if not close:
-        close = [key for key in keys if key[:1] == name_key(word)[:1] and _number(key) == _number(word) != ""]
-    return f" (did you mean {shown(keys[close[0]])!r}?)" if close else ""
+    """A did-you-mean among ``choices``, compared without case and separators: a close spelling, or a name
+    of the same kind (first letter) or number (``r2`` → ``Router2``), the first letter weighing most."""
+    key = name_key(word)
+
+    def score(choice: str) -> float:
+        other = name_key(choice)
+        return (difflib.SequenceMatcher(None, key, other).ratio() + 0.3 * (other[:1] == key[:1])
+                + 0.2 * (_number(other) == _number(key) != ""))
+
+    best = max(choices, key=score, default=None)
+    return f" (did you mean {shown(best)!r}?)" if best is not None and score(best) >= 0.6 else ""
 
 
 def _number(name: str) -> str:
@@ -169,7 +173,8 @@ def _missing_problems(missing: list[str], needed: set[str], extra: list[SimDevic
     line = f"{source}: the lab's node{'s' if len(absent) > 1 else ''} {', '.join(parts)} " \
            f"{'are' if len(absent) > 1 else 'is'} not in the simulator's project"
     if extra:
-        line += f"; it has {', '.join(repr(shown(d.name)) for d in extra)}, which the lab does not"
+        names = sorted((shown(d.name) for d in extra), key=name_key)
+        line += f"; it has {', '.join(repr(n) for n in names)}, which the lab does not"
     return line + "; rename devices in the simulator to the lab's names or give --map SIMNAME=LABNODE"
 
 

@@ -142,6 +142,15 @@ def test_missing_and_extra_in_one_line_with_did_you_mean(tmp_path: Path) -> None
         "--map SIMNAME=LABNODE"]
 
 
+def test_did_you_mean_prefers_a_device_of_the_same_kind(tmp_path: Path) -> None:
+    loaded = load_lab(make_lab(tmp_path, {"r1": "huawei_vrp", "r2": "huawei_vrp"}))
+    devices = read_project("ensp", SAMPLES / "ensp" / "router_and_switches.topo")
+    with pytest.raises(LabFileError) as info:
+        match(loaded, devices, "x.topo")
+    assert info.value.problems[0].startswith("x.topo: the lab's node r2 (did you mean 'R3'?) is not in the "
+                                             "simulator's project; it has 'R3', 'S1', 'S2', 'S3', 'S4', which")
+
+
 def test_map_renames_a_device(tmp_path: Path) -> None:
     loaded = load_lab(make_lab(tmp_path, {"r1": "huawei_vrp", "r2": "huawei_vrp"}))
     result = match(loaded, [dev("R1", 2000), dev("Router2", 2001)], "x.topo", parse_maps(("Router2=r2",)))
