@@ -118,7 +118,7 @@ class InterfaceCheck(CheckType[InterfaceParams]):
     passes_when = ("the interface exists and matches every given field; names compare canonically "
                    "(`GE0/0/1` = `GigabitEthernet0/0/1`)")
     Params = InterfaceParams
-    fact_kinds = (INTERFACES, IPV6_INTERFACES, VRFS)
+    fact_kinds = (INTERFACES,)  # and, only when ipv6 / vrf is given, IPV6_INTERFACES / VRFS (see requests)
 
     def requests(self, params: InterfaceParams) -> list[FactRequest]:
         return [FactRequest.make(params.node, kind, vrf=params.vrf if kind == INTERFACES else None)

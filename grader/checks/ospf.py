@@ -54,7 +54,7 @@ class OspfNeighborCheck(CheckType[OspfNeighborParams]):
     summary = "an OSPF neighbour (router id or address) is Full (or another state), optionally on an interface/area"
     passes_when = "the neighbour is seen in that state (on that interface/area)"
     Params = OspfNeighborParams
-    fact_kinds = (OSPF_NEIGHBORS, VRFS)
+    fact_kinds = (OSPF_NEIGHBORS,)  # and VRFS when vrf is given (see requests)
 
     def requests(self, params: OspfNeighborParams) -> list[FactRequest]:
         neighbors = FactRequest.make(params.node, OSPF_NEIGHBORS, version=3 if params.version == 3 else None,

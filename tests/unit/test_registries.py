@@ -95,3 +95,26 @@ def _report() -> GradeReport:
 def test_vrpv8_is_the_vrp_table_with_its_own_ssh_driver() -> None:
     assert get_platform("huawei_vrpv8").session.ssh_device_type == "huawei_vrpv8"
     assert get_platform("huawei_vrp").session.ssh_device_type == "huawei"
+
+
+@pytest.mark.parametrize("platform", all_platforms(), ids=lambda p: p.name)
+def test_every_parsed_fact_uses_a_template_of_ours(platform) -> None:
+    """ntc-templates' templates may drop lines silently; every command a platform parses goes to one of our
+    exact templates (which end every state with `^. -> Error`)."""
+    from grader.errors import GraderError
+    from grader.model.facts import FactRequest
+    from grader.parsing import find_template, project_template_dir
+
+    checked = 0
+    for kind, spec in platform.facts.items():
+        if not spec.parsed:
+            continue
+        try:
+            command = spec.command_for(FactRequest.make("r1", kind))
+        except (GraderError, KeyError):
+            continue  # needs arguments
+        template = find_template(platform.template_platform, command)
+        assert template.parent == project_template_dir(), (kind, command, template)
+        assert "^. -> Error" in template.read_text(), template.name
+        checked += 1
+    assert checked >= 1

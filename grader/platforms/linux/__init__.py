@@ -9,6 +9,7 @@ from __future__ import annotations
 from grader.platforms.base import Platform, SessionProfile, collect_facts
 
 SESSION = SessionProfile(
+    dialect="bash",
     ssh_device_type="linux",
     telnet_device_type=None,
     prompt=r"[^\n]{0,120}[$#]",
@@ -42,6 +43,12 @@ PLATFORM = Platform(
         "lldp_neighbors": "a Linux host runs no LLDP daemon by default",
         "version": "a Linux host's software is the lab's image",
         "vrfs": "a Linux host's VRF devices are not read",
+        # switching: VLANs, switchports, spanning tree and link aggregation
+        "vlans": "Linux bridge VLANs (bridge vlan show) are not read",
+        "trunks": "Linux bridge VLANs (bridge vlan show) are not read",
+        "switchports": "Linux bridge ports are not read",
+        "stp": "the spanning tree of a Linux bridge is not read",
+        "link_aggregations": "Linux bonds (/proc/net/bonding) are not read",
     },
     containerlab_kinds=("linux",),
     container_recipe="host",
