@@ -109,9 +109,8 @@ class Platform:
         try:
             return self.facts[kind]
         except KeyError:
-            why = self.unsupported.get(kind)
-            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}"
-                                   + (f": {why}" if why else "")) from None
+            why = self.unsupported.get(kind) or "labgrader has no command for it on this platform yet"
+            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}: {why}") from None
 
     def command_for(self, request: FactRequest) -> str:
         return self.spec(request.kind).command_for(request)
