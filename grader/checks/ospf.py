@@ -92,9 +92,9 @@ class OspfNeighborCheck(CheckType[OspfNeighborParams]):
             return self.result(params, verdict(False), f"{who} not found (neighbours: {seen})",
                                expected=expected, observed=everyone, evidence=[evidence_of(fact, everyone)])
         want_state = ospf_state(params.state)
-        problems: list[str] = []
+        seen_on: list[str] = []
         for neighbor in neighbors:
-            problems = []
+            problems: list[str] = []
             if neighbor.state != want_state:
                 problems.append(f"is {neighbor.state}, expected {want_state}")
             if params.interface and not same_interface(neighbor.interface, params.interface):
@@ -105,5 +105,14 @@ class OspfNeighborCheck(CheckType[OspfNeighborParams]):
             if not problems:
                 return self.result(params, verdict(True), f"{who} is {neighbor.state}", expected=expected,
                                    observed=rows, evidence=evidence)
-        return self.result(params, verdict(False), f"{who} " + "; ".join(problems), expected=expected,
-                           observed=rows, evidence=evidence)
+            others = [p for p in problems if not p.startswith("is on")] or ["not the expected interface"]
+            seen_on.append("; ".join(problems) if len(neighbors) == 1
+                           else f"on {neighbor.interface or '?'}: {'; '.join(others)}")
+        if len(neighbors) > 1:  # seen on several interfaces: say what each one shows
+            where = ", ".join(n.interface or "?" for n in neighbors)
+            return self.result(params, verdict(False), f"{who} is seen on {where}, none as expected ("
+                               + "; ".join(seen_on) + ")" + (f", expected on {params.interface}"
+                                                             if params.interface else ""),
+                               expected=expected, observed=rows, evidence=evidence)
+        return self.result(params, verdict(False), f"{who} {seen_on[0]}", expected=expected, observed=rows,
+                           evidence=evidence)
