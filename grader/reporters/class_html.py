@@ -160,7 +160,7 @@ def render(results: ClassResults, options: RenderOptions = PLAIN) -> str:
     title = one_line(batch.lab_title) or batch.lab
     flagged = sum(bool(stats.flags(e)) for e in entries)
     meta = (f"lab <code>{_e(batch.lab)}</code> · maximum {_e(num(batch.max_score))} points · batch started "
-            f"{_e(batch.started.strftime('%Y-%m-%d %H:%M'))}"
+            f"{_e(batch.started.strftime('%Y-%m-%d %H:%M %Z').strip())}"
             + (f" · shard {_e(batch.shard)}" if batch.shard else "") + f" · labgrader {_e(batch.tool_version)}")
     notes = "".join(f"<p class=note>Note: {_e(one_line(note))}</p>" for note in results.notes)
     sections = [_histogram(stats), _objectives(stats), _reasons(stats, results.count("graded")),
