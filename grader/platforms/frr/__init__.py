@@ -47,6 +47,21 @@ PLATFORM = Platform(
     session=SESSION,
     unsupported={
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
+        # services and management
+        "hsrp_groups": "FRR has no HSRP (vrrpd speaks VRRP only)",
+        "acls": "FRR does not filter packets: access lists there are route filters (use config or command)",
+        "acl_bindings": "FRR does not filter packets on interfaces",
+        "nat": "FRR does not do NAT (the kernel's nftables/iptables does)",
+        "nat_translations": "FRR does not do NAT (the kernel's conntrack holds translations)",
+        "dhcp_pools": "FRR has no DHCP server",
+        "dhcp_leases": "FRR has no DHCP server",
+        "dhcp_bindings": "FRR has no DHCP server",
+        "dhcp_relays": "FRR has no DHCP relay (a separate dhcrelay does it)",
+        "local_users": "vtysh has no local user accounts (the system's users log in)",
+        "ssh_server": "the container's sshd, not FRR, serves SSH",
+        "telnet_server": "FRR daemons' telnet ports are not a device Telnet server",
+        "vty_lines": "vtysh has no VTY lines",
+        "vty_transport": "vtysh has no VTY lines",
     },
     container_recipe="frr",
 )
