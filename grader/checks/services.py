@@ -69,28 +69,30 @@ def _state_param(vocabulary: dict[str, str]) -> Any:
     return AfterValidator(check)
 
 
-class _RedundancyParams(CheckParams):
-    interface: str | None = Field(default=None, min_length=1, description="the interface of the group (any usual "
-                                  "spelling); needed when the group number is used on several interfaces")
-    virtual_ip: IPvAnyAddress | None = Field(default=None, description="one of the group's virtual addresses")
-    preempt: bool | None = Field(default=None, description="expected preemption: true (on) or false (off)")
+_INTERFACE = "the interface of the group (any usual spelling); needed when the number is used on several interfaces"
 
 
-class VrrpParams(_RedundancyParams):
+class VrrpParams(CheckParams):
     vrid: int = Field(ge=1, le=255, description="the VRRP group (virtual router ID), 1-255")
+    interface: str | None = Field(default=None, min_length=1, description=_INTERFACE)
     state: Annotated[str, _state_param(_VRRP_STATES)] | None = Field(
         default=None, description="expected state: Master, Backup or Initialize")
+    virtual_ip: IPvAnyAddress | None = Field(default=None, description="one of the group's virtual addresses")
     priority: int | None = Field(default=None, ge=1, le=255, description="expected running priority (after "
                                  "tracking), 1-255")
+    preempt: bool | None = Field(default=None, description="expected preemption: true (on) or false (off)")
     preempt_delay: int | None = Field(default=None, ge=0, le=3600, description="expected preemption delay in "
-                                      "seconds (Huawei VRP)")
+                                      "seconds")
 
 
-class HsrpParams(_RedundancyParams):
+class HsrpParams(CheckParams):
     group: int = Field(ge=0, le=4095, description="the HSRP group number, 0-4095")
+    interface: str | None = Field(default=None, min_length=1, description=_INTERFACE)
     state: Annotated[str, _state_param(_HSRP_STATES)] | None = Field(
         default=None, description="expected state: Active, Standby, Speak, Listen or Init")
+    virtual_ip: IPvAnyAddress | None = Field(default=None, description="the group's virtual address")
     priority: int | None = Field(default=None, ge=0, le=255, description="expected priority, 0-255")
+    preempt: bool | None = Field(default=None, description="expected preemption: true (on) or false (off)")
 
 
 def _judge_group(check: CheckType[Any], params: VrrpParams | HsrpParams, number: int, label: str,

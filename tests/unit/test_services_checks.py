@@ -292,3 +292,16 @@ def test_ios_relays_are_helper_addresses() -> None:
     relays = get_platform("cisco_ios").interpret(FactRequest.make("r1", "dhcp_relays"), text)
     assert [(r.interface, r.servers[0], len(r.servers)) for r in relays] == [("Vlan301", V4("10.70.7.32"), 2)]
     assert run("dhcp_relay", relays, interface="Vlan301", server="10.70.7.32")[0] is Outcome.PASS
+
+
+def test_ios_vrrp_reads_a_preemption_delay() -> None:
+    # "vrrp 1 preempt delay minimum 380" prints "Preemption enabled, delay min 380 secs" (Cisco's VRRP
+    # configuration guide, show vrrp interface); a recorded output with the plain line is given that line.
+    text = (FIXTURES / "cisco_ios/show_vrrp/v2_description_line.raw").read_text()
+    delayed = text.replace("  Preemption enabled\n", "  Preemption enabled, delay min 380 secs\n")
+    assert delayed != text
+    groups = get_platform("cisco_ios").interpret(FactRequest.make("r1", "vrrp_groups"), delayed)
+    assert (groups[0].preempt, groups[0].preempt_delay) == (True, 380)
+    assert run("vrrp", groups, vrid=100, preempt_delay=380)[0] is Outcome.PASS
+    assert run("vrrp", get_platform("cisco_ios").interpret(FactRequest.make("r1", "vrrp_groups"), text),
+               vrid=100, preempt_delay=380)[0] is Outcome.FAIL

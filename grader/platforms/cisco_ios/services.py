@@ -40,7 +40,7 @@ def _interface(text: str) -> str:
 
 def vrrp_groups(rows: Rows, text: str, request: FactRequest) -> list[RedundancyGroup]:
     """``show vrrp``: v2 states Master/Backup/Init, v3 MASTER/BACKUP/INIT; the priority shown is the running one
-    (``Priority is 70 (Configured 90)``). IOS prints no preemption delay here."""
+    (``Priority is 70 (Configured 90)``). Preemption without ``, delay min N secs`` has no delay (0)."""
     return [RedundancyGroup(
         interface=_interface(row["interface"]),
         group=int(row["group"]),
@@ -48,6 +48,7 @@ def vrrp_groups(rows: Rows, text: str, request: FactRequest) -> list[RedundancyG
         virtual_ips=tuple(a for a in (address(row["virtual_ip"]),) if a is not None),
         priority=to_int(row["priority"]),
         preempt={"enabled": True, "disabled": False}.get(row["preempt"]),
+        preempt_delay=(to_int(row["preempt_delay"]) or 0) if row["preempt"] == "enabled" else None,
         master=address(row["master_address"]),
     ) for row in rows]
 
