@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader.cli import grading, lab_runtime, labs, validate
+    from grader.cli import grading, inventory, lab_runtime, labs, validate
 
-    for module in (labs, grading, lab_runtime, validate):
+    for module in (labs, grading, inventory, lab_runtime, validate):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -33,6 +33,7 @@ UNKNOWN = {
     "bash": "-bash: {word}: command not found\n",
 }
 QUESTIONS = {
+    "enable": "Password: ",
     "password": "The password needs to be changed. Change now? [Y/N]: ",
     "save": "The current configuration will be written to the device. Continue? [Y/N]:",
 }
@@ -65,6 +66,8 @@ class FakeDevice:
     banner: str = ""
     first_login_dialog: bool = False  # VRP: "The password needs to be changed. Change now? [Y/N]:"
     start_view: Literal["user", "system", "interface"] = "user"
+    privileged: bool = True  # IOS: start at R1# (else R1>, and `enable` asks for ``enable_secret``)
+    enable_secret: str | None = None
     page_lines: int | None = None  # page output longer than this, until paging is turned off
     refuse_paging_off: bool = False
     stall: dict[str, float] = field(default_factory=dict)  # command → seconds before it answers
@@ -90,6 +93,7 @@ class FakeCli:
     def __init__(self, device: FakeDevice) -> None:
         self.device = device
         self.view = device.start_view
+        self.privileged = device.privileged
         self.paging = device.page_lines is not None
         self.queue: deque[tuple[float, str]] = deque()
         self.closed = False
@@ -113,6 +117,8 @@ class FakeCli:
             return {"user": f"<{name}>", "system": f"[{name}]",
                     "interface": f"[{name}-GigabitEthernet0/0/1]"}[view]
         if style == "ios":
+            if view == "user" and not self.privileged:
+                return f"{name}>"
             return {"user": f"{name}#", "system": f"{name}(config)#", "interface": f"{name}(config-if)#"}[view]
         if style == "vtysh":
             return {"user": f"{name}# ", "system": f"{name}(config)# ", "interface": f"{name}(config-if)# "}[view]
@@ -162,7 +168,7 @@ class FakeCli:
                     continue
                 self._last_cr = char == "\r"
                 line, self.line = self.line, ""
-                self.emit(line + "\n")  # echo
+                self.emit(("" if self.question == "enable" else line) + "\n")  # echo (never a password)
                 self._enter(line)
             else:
                 self._last_cr = False
@@ -240,6 +246,14 @@ class FakeCli:
         self._output(text, device.stall.get(text_key(device, command), 0.0))
 
     def _answer(self, text: str) -> None:
+        if self.question == "enable":
+            self.question = None
+            if text == self.device.enable_secret:
+                self.privileged = True
+            else:
+                self.emit("% Bad secrets\n\n")
+            self.emit(self.prompt())
+            return
         if text.upper() not in ("Y", "N", "YES", "NO"):  # VRP asks again until it gets Y or N
             self.emit(QUESTIONS[self.question or ""])
             return
@@ -289,6 +303,14 @@ class FakeCli:
                 self.question = "save"
                 self.emit(QUESTIONS["save"])
                 return ""
+        if style == "ios" and command in ("enable", "en") and not self.privileged:
+            if self.device.enable_secret is None:
+                self.privileged = True
+                self._output("")
+            else:
+                self.question = "enable"
+                self.emit(QUESTIONS["enable"])
+            return ""
         if style in ("ios", "vtysh"):
             if command in ("configure terminal", "conf t"):
                 self.view = "system"
@@ -503,3 +525,16 @@ class FakeNetwork:
 
         device = self.device(params["host"], params["port"])
         return attach_telnet(netmiko_class(params["device_type"])(**params, auto_connect=False), FakeTelnet(device))
+
+
+def devices_from_evidence(evidence: dict[str, Any], dialects: dict[str, Style], **behaviour: Any
+                          ) -> dict[str, FakeDevice]:
+    """One scripted device per node of recorded evidence (a capture's ``Evidence``), answering each recorded
+    command with what it printed then: a recorded scenario replayed through a real session. ``dialects`` gives
+    each node's CLI dialect (its platform profile's); ``behaviour`` applies to every device (paging, ...)."""
+    devices: dict[str, FakeDevice] = {}
+    for node, node_evidence in evidence.items():
+        outputs: dict[str, str | FakeStream] = {command: output.text for command, output in
+                                                node_evidence.outputs.items() if output.error is None}
+        devices[node] = FakeDevice(node, style=dialects[node], outputs=outputs, **behaviour)
+    return devices

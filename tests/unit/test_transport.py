@@ -288,3 +288,28 @@ def test_vtysh_ping_without_replies_is_stopped_by_time() -> None:
     output = text(run({"r1": device}, "r1", "frr", ["ping 10.9.9.9"]), "ping 10.9.9.9")
     value = get_platform("frr").interpret(FactRequest.make("r1", "ping", target="10.9.9.9"), output)
     assert value.received == 0 and value.sent >= 1
+
+
+# --- privilege levels -----------------------------------------------------------------------------------------
+
+def test_ios_user_level_is_raised_with_the_enable_secret() -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False, enable_secret="cisco123")
+    evidence = run({"r1": device}, "r1", "cisco_ios", ["show version"], secret=SecretStr("cisco123"))
+    assert text(evidence, "show version").startswith("Cisco IOS")
+    assert device.received[0] == "enable" and "cisco123" not in device.received
+
+
+@pytest.mark.parametrize(("secret", "fragment"), [
+    (None, "asks for the enable secret: give `secret` in the inventory"),
+    (SecretStr("Xq-nope-7"), "refused the enable secret"),
+])
+def test_ios_enable_without_the_right_secret_is_a_node_error(secret: SecretStr | None, fragment: str) -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False, enable_secret="cisco123")
+    evidence = run({"r1": device}, "r1", "cisco_ios", ["show version"], secret=secret)
+    assert evidence.error is not None and fragment in evidence.error, evidence.error
+    assert "cisco123" not in evidence.error and "Xq-nope-7" not in evidence.error
+
+
+def test_ios_enable_without_a_password() -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False)
+    assert text(run({"r1": device}, "r1", "cisco_ios", ["show version"]), "show version").startswith("Cisco")

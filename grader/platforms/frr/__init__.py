@@ -13,6 +13,7 @@ from grader.platforms.base import Interrupt, Platform, SessionProfile, collect_f
 
 # vtysh prompts: r1# (enable), r1(config)#, r1(config-router)#, r1(config-if)#.
 SESSION = SessionProfile(
+    dialect="vtysh",
     ssh_device_type="cisco_ios",
     telnet_device_type="cisco_ios_telnet",
     prompt=r"[\w.-]+(?:\([\w.-]+\))?[#>]",
@@ -47,6 +48,14 @@ PLATFORM = Platform(
     session=SESSION,
     unsupported={
         "hostname": "vtysh shows the system hostname, not the one configured with `hostname` (FRR 8.4)",
+        "lldp_neighbors": "FRR runs no LLDP daemon (lldpd on the host would be another platform)",
+        "version": "FRR's show version is not read: an FRR node's software is the lab's image",
+        # switching: VLANs, switchports, spanning tree and link aggregation
+        "vlans": "vtysh has no VLAN table (FRR routes; Linux bridge VLANs are not read)",
+        "trunks": "vtysh has no trunk ports",
+        "switchports": "vtysh has no layer 2 ports",
+        "stp": "FRR runs no spanning tree",
+        "link_aggregations": "vtysh shows no bonds (Linux bonding is outside FRR)",
         # services and management
         "hsrp_groups": "FRR has no HSRP (vrrpd speaks VRRP only)",
         "acls": "FRR does not filter packets: access lists there are route filters (use config or command)",
