@@ -153,3 +153,28 @@ def test_ios_bindings_come_from_show_ip_interface() -> None:
     bindings = get_platform("cisco_ios").interpret(FactRequest.make("r1", "acl_bindings"), text)
     assert [(b.direction, b.acl) for b in bindings] == [("inbound", "ACL-IN"), ("outbound", "ACL-OUT")]
     assert get_platform("cisco_ios").command_for(FactRequest.make("r1", "acl_bindings")) == "show ip interface"
+
+
+VRP_FILTERS = """\
+#
+interface GigabitEthernet0/0/0
+ ip address 10.0.12.1 255.255.255.0
+ traffic-filter inbound acl 3000
+ traffic-filter outbound acl name WEB_ONLY
+#
+interface Vlanif3
+ traffic-filter inbound ipv6 acl 3001
+#
+acl number 3000
+ rule 5 deny ip source 192.168.1.0 0.0.0.255
+#
+return
+"""
+
+
+def test_vrp_bindings_come_from_the_configuration() -> None:
+    bindings = get_platform("huawei_vrp").interpret(FactRequest.make("r1", "acl_bindings"), VRP_FILTERS)
+    assert bindings == [AclBinding("GigabitEthernet0/0/0", "inbound", "3000"),
+                        AclBinding("GigabitEthernet0/0/0", "outbound", "WEB_ONLY"),
+                        AclBinding("Vlanif3", "inbound", "3001")]
+    assert run("acl_applied", bindings, interface="GE0/0/0", direction="out", acl="WEB_ONLY")[0] is Outcome.PASS

@@ -260,6 +260,8 @@ def test_vrp_missing_pool_is_an_answer_and_other_rejections_are_errors() -> None
     vrp = get_platform("huawei_vrp")
     request = FactRequest.make("r1", "dhcp_leases", pool="nope")
     assert vrp.interpret(request, "Error: The pool does not exist.\n") is None
+    assert vrp.interpret(FactRequest.make("r1", "dhcp_bindings", pool="nope"), "Info: The pool does not exist.\n") \
+        is None
     with pytest.raises(Exception, match="rejected the command: Error: Unrecognized command"):
         vrp.interpret(request, "              ^\nError: Unrecognized command found at '^' position.\n")
 
@@ -305,3 +307,12 @@ def test_ios_vrrp_reads_a_preemption_delay() -> None:
     assert run("vrrp", groups, vrid=100, preempt_delay=380)[0] is Outcome.PASS
     assert run("vrrp", get_platform("cisco_ios").interpret(FactRequest.make("r1", "vrrp_groups"), text),
                vrid=100, preempt_delay=380)[0] is Outcome.FAIL
+
+
+def test_vrp_without_vrrp_says_so_and_the_group_is_not_configured() -> None:
+    # VRP5 answers "display vrrp" without any group with this Info line (device inspection scripts test for it).
+    groups = get_platform("huawei_vrp").interpret(FactRequest.make("r1", "vrrp_groups"),
+                                                  "Info: The VRRP does not exist.\n")
+    assert groups == []
+    outcome, message = run("vrrp", groups, vrid=1)
+    assert outcome is Outcome.FAIL and "VRRP group 1 is not configured (groups: none)" in message

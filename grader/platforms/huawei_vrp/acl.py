@@ -1,16 +1,16 @@
 """Access list facts of huawei_vrp: ``display acl all`` (``display acl ipv6 all``) and the traffic filters
-applied to interfaces (``display traffic-filter applied-record``)."""
+applied to interfaces (``traffic-filter`` in the running configuration)."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
-from grader.checks.acl import Acl, AclBinding, AclRule
+from grader.checks.acl import Acl, AclBinding, AclRule, Direction
 from grader.errors import ParseError
 from grader.model.facts import FactRequest
 from grader.platforms.base import FactSpec
-from grader.platforms.services_common import vrp_rule
+from grader.platforms.services_common import config_blocks, vrp_rule
 from grader.platforms.vendor_common import by_family, interface_name, to_int
 
 Rows = list[dict[str, Any]]
@@ -37,25 +37,27 @@ def acls(rows: Rows, text: str, request: FactRequest) -> list[Acl]:
     return result
 
 
-_APPLIED = re.compile(r"(?i)^(?:ipv[46]\s+)?acl\s+(?:name\s+)?(\S+)$")
+_FILTER = re.compile(r"^traffic-filter (inbound|outbound) (?:ipv6 )?acl (?:name )?(\S+)$")
 
 
 def acl_bindings(rows: Rows, text: str, request: FactRequest) -> list[AclBinding]:
-    """The Interface table's rows (``acl 3000``, ``acl name X``, ``IPv4 ACL 4000``, ``ipv6 acl name Y``);
-    traffic profiles are not interfaces and are left out."""
+    """``traffic-filter inbound|outbound [ipv6] acl [name] X`` under each interface of the configuration.
+
+    The configuration rather than ``display traffic-filter applied-record``: it says the same for interfaces,
+    and no recorded output shows what that command prints when nothing is applied."""
     result = []
-    for row in rows:
-        if row["table"] != "Interface":
+    for header, children in config_blocks(text, "huawei_vrp"):
+        words = header.split()
+        if words[:1] != ["interface"] or len(words) != 2:
             continue
-        match = _APPLIED.match(row["acl"].strip())
-        if match is None:
-            raise ParseError(f"unreadable applied record {row['acl']!r}")
-        result.append(AclBinding(interface=interface_name(row["applied_to"]) or row["applied_to"],
-                                 direction=row["direction"].casefold(), acl=match.group(1)))
+        for line in children:
+            if match := _FILTER.match(line):
+                result.append(AclBinding(interface=interface_name(words[1]) or words[1],
+                                         direction=cast(Direction, match.group(1)), acl=match.group(2)))
     return result
 
 
 FACTS: dict[str, FactSpec] = {
     "acls": FactSpec(by_family("display acl all", "display acl ipv6 all"), acls),
-    "acl_bindings": FactSpec("display traffic-filter applied-record", acl_bindings),
+    "acl_bindings": FactSpec("display current-configuration", acl_bindings, parsed=False),
 }

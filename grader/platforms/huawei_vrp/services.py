@@ -214,12 +214,14 @@ def _is_interface(name: str) -> bool:
 
 
 def _missing_pool(text: str) -> bool:
-    """True when VRP says the pool does not exist; ParseError for any other rejection."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip().startswith("Error:")), None)
+    """True when VRP says (Error: or Info:) the pool does not exist; ParseError for any other rejection."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip().startswith(("Error:", "Info:"))), None)
     if line is None:
         return False
     if re.search(r"(?i)not\s+exist|no\s+such|does\s+not", line):
         return True
+    if line.startswith("Info:"):
+        return False  # left to the template, which knows the Info lines it may meet
     raise ParseError(f"the device rejected the command: {line}")
 
 
