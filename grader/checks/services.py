@@ -128,7 +128,10 @@ def _judge_group(check: CheckType[Any], params: VrrpParams | HsrpParams, number:
         if value is None:
             continue
         seen = getattr(group, name)
-        if seen is None:
+        if name == "preempt_delay" and group.preempt is False:
+            if params.preempt is None:
+                problems.append(f"has preemption off, expected it on with a delay of {value} s")
+        elif seen is None:
             unknown.append(words[name])
         elif seen != value:
             problems.append(f"has {words[name]} {_plain(seen)}, expected {_plain(value)}")

@@ -42,7 +42,7 @@ def run_facts(check_type: str, values: dict[str, Any], **params: Any) -> tuple[O
 V4, V6 = IPv4Address, IPv6Address
 GROUPS = [
     RedundancyGroup("Vlanif10", 1, "Master", (V4("10.1.1.254"),), priority=120, preempt=True, preempt_delay=20),
-    RedundancyGroup("Vlanif20", 2, "Backup", (V4("10.1.2.254"),), priority=100, preempt=False, preempt_delay=0),
+    RedundancyGroup("Vlanif20", 2, "Backup", (V4("10.1.2.254"),), priority=100, preempt=False),
     RedundancyGroup("Vlanif30", 2, "Master", (V4("10.1.3.254"),), priority=100, preempt=True),
     RedundancyGroup("Vlan33", 10, "Master", (V4("17.0.0.154"),), priority=150, preempt=True),
     RedundancyGroup("Vlan33", 10, "Backup", (V6("fe80::1"),), priority=150, preempt=True),
@@ -57,6 +57,8 @@ GROUPS = [
     ({"vrid": 1, "priority": 100, "preempt_delay": 0}, Outcome.FAIL,
      "has priority 120, expected 100; has preemption delay 20, expected 0"),
     ({"vrid": 2, "interface": "Vlanif20", "preempt": True}, Outcome.FAIL, "has preemption off, expected on"),
+    ({"vrid": 2, "interface": "Vlanif20", "preempt_delay": 10}, Outcome.FAIL,
+     "has preemption off, expected it on with a delay of 10 s"),
     ({"vrid": 2, "state": "Master"}, Outcome.ERROR, "exists on Vlanif20, Vlanif30: the check must name"),
     ({"vrid": 10, "state": "Master"}, Outcome.PASS, "is Master"),  # the IPv4 group of a VRRPv3 pair
     ({"vrid": 10, "virtual_ip": "fe80::1", "state": "Backup"}, Outcome.PASS, "is Backup"),
