@@ -8,6 +8,7 @@
 - ``batch``: a whole roster graded concurrently into a batch folder (``grader.model.classwork``), resumable,
   in shards; ``merge`` combines shard folders.
 - ``rerender``: a recorded capture re-rendered for another variant (demo classes, benchmarks, tests).
+- ``results``: reading batch folders, for exports and class analytics.
 
 Student-side commands (``submit``, ``check``) import nothing that needs Docker or a POSIX system.
 """

@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader.cli import classwork, grading, lab_runtime, labs, validate
+    from grader.cli import classwork, exports, grading, inventory, lab_runtime, labs, validate
 
-    for module in (labs, grading, lab_runtime, validate, classwork):
+    for module in (labs, grading, inventory, lab_runtime, validate, classwork, exports):
         for command in module.COMMANDS:
             main.add_command(command)
 
