@@ -15,7 +15,7 @@ get their variables file from their instructor (``labgrader show LAB --student I
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ class CourseFile(BaseModel):
 class Course:
     path: Path
     spec: CourseFile
+    _assignments: dict[str, Assignment] = field(default_factory=dict, repr=False)
 
     @property
     def roster_path(self) -> Path:
@@ -83,10 +84,11 @@ class Course:
         return roster_ids(self.roster_path)
 
     def assignment(self, loaded: LoadedLab) -> Assignment:
-        """Every student's variables for ``loaded`` (empty values when the lab has no pools)."""
-        if not loaded.lab.pool_groups():
-            return Assignment(loaded.lab.id, {student: {} for student in self.students})
-        return assign(loaded.lab, self.secret(), self.students)
+        """Every student's variables for ``loaded`` (empty values when the lab has no pools); computed once."""
+        if loaded.lab.id not in self._assignments:
+            self._assignments[loaded.lab.id] = assign(loaded.lab, self.secret(), self.students) \
+                if loaded.lab.pool_groups() else Assignment(loaded.lab.id, {s: {} for s in self.students})
+        return self._assignments[loaded.lab.id]
 
     def variables_of(self, loaded: LoadedLab, student: str) -> dict[str, Any]:
         """One student's variables; a student missing from the roster is a one-line error."""

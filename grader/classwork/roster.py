@@ -44,10 +44,15 @@ def check_student_id(value: str) -> str:
     return value
 
 
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _check_text(value: str, what: str, limit: int) -> str:
+    """No control characters, lone surrogates or bidi controls (which reorder what a reader sees); joiners
+    and other format characters that names in many scripts need are fine."""
     if len(value) > limit:
         raise ValueError(f"{what} is longer than {limit} characters")
-    if any(unicodedata.category(c) in {"Cc", "Cf", "Cs"} for c in value):
+    if any(unicodedata.category(c) in {"Cc", "Cs"} or c in _BIDI for c in value):
         raise ValueError(f"{what} {printable(value, one_line=True)[:60]!r} holds control or formatting characters")
     return value
 

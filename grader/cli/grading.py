@@ -67,8 +67,8 @@ def grade(lab: Path, capture_dir: Path | None, bundle_file: Path | None, invento
         whose = student or bundle.manifest.student
         variables = student_variables(loaded, whose if course_file else student, course_file, var_pairs,
                                       vars_file)
-        assignment = load_course(course_file).assignment(loaded) if course_file and loaded.lab.pool_groups() \
-            else None
+        course = load_course(course_file) if course_file else None
+        assignment = course.assignment(loaded) if course and loaded.lab.pool_groups() else None
         grading = grade_bundle(loaded, bundle, variables, student=whose, assignment=assignment)
         if strict and grading.warnings:
             raise LabFileError([f"{bundle.origin}: {grading.warnings[0]} (--strict)"])

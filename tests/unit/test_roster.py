@@ -52,6 +52,12 @@ def test_bad_rows_are_one_line_errors_with_file_and_line(tmp_path: Path, row: st
     assert message in error(tmp_path, HEADER + row + "\n")
 
 
+def test_names_in_any_script_are_welcome(tmp_path: Path) -> None:
+    names = ["Zoë Ångström", "Nguyễn Thị Minh Khai", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "李小龍"]
+    got = rows(tmp_path, HEADER + "".join(f"s{n},{name},a.zip\n" for n, name in enumerate(names)))
+    assert [r.name for r in got] == names  # a zero-width non-joiner (Persian) is part of a name, not a trick
+
+
 def test_duplicates_are_caught_whatever_their_case(tmp_path: Path) -> None:
     assert error(tmp_path, HEADER + "s001,a,a.zip\nS001,b,b.zip\n") == "3: student 'S001' is listed twice"
 
