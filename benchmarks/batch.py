@@ -7,7 +7,8 @@ re-rendered for that student's own variant (``grader.classwork.rerender``). Then
 by side: wall time, bundles per second, and peak memory, both of the batch's main process and of its whole
 process tree (the main process and its grading workers, sampled from /proc every 20 ms; Linux only, elsewhere
 only the main process is measured), and the CPU time of that tree per bundle. Each configuration runs
-``--repeat`` times; the best time and the largest memory are shown.
+``--repeat`` times; the best time and the largest memory are shown. The steady rate,
+(500 - 100) / (t500 - t100), is the grading rate with the fixed start-up cost cancelled out.
 
     python benchmarks/batch.py [--lab labs/hcia-ospf-single-area] [--students 500] [--small 100]
                                [--workers 2] [--repeat 3] [--executors processes,threads]
@@ -156,6 +157,7 @@ def main() -> None:
               f"{'main MB':>8} {'tree MB':>8}")
         for executor in args.executors.split(","):
             peaks: dict[int, int] = {}
+            walls: dict[int, float] = {}
             for roster, count in ((folder / "small.csv", args.small), (folder / "students.csv", args.students)):
                 runs = []
                 for attempt in range(args.repeat):
@@ -166,10 +168,13 @@ def main() -> None:
                 main_peak = max(r.main_peak for r in runs)
                 tree_peak = max(r.tree_peak for r in runs)
                 peaks[count] = tree_peak
+                walls[count] = best
                 print(f"{executor:<10} {count:>8} {best:>8.2f} {count / best:>10.1f} {1000 * cpu / count:>9.1f} "
                       f"{main_peak / 2**20:>8.1f} {tree_peak / 2**20:>8.1f}")
             small, large = peaks[args.small], peaks[args.students]
-            print(f"{'':<10} peak memory at {args.students} / at {args.small}: {large / small:.3f}\n")
+            steady = (args.students - args.small) / max(walls[args.students] - walls[args.small], 1e-9)
+            print(f"{'':<10} peak memory at {args.students} / at {args.small}: {large / small:.3f}; "
+                  f"steady rate (start-up cancelled out): {steady:.1f} bundles/s\n")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print("CPU ms/b: CPU time (all processes, start-up included) per bundle; on an idle machine the wall rate "
               "approaches cores * 1000 / (CPU ms/b).")
