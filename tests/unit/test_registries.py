@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader.checks import CHECK_TYPES, FACT_KINDS
-from grader.errors import UnsupportedError
 from grader.docs import LAB_FORMAT, check_table, with_check_table
+from grader.errors import UnsupportedError
 from grader.loader import load_topology
 from grader.model.report import GradeReport
 from grader.platforms import PLATFORM_NAMES, all_platforms, get_platform, platform_for_kind
