@@ -21,7 +21,11 @@ from grader.transport.netmiko_cli import NetmikoTransport
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [ROOT / "labs" / lab / "submissions" / run for lab, run in (
     ("hcia-static-routing", "solution"), ("hcia-static-routing", "wrong-mask"),
-    ("hcia-ospf-single-area", "hello-mismatch"), ("hcip-ebgp", "solution"))]
+    ("hcia-ospf-single-area", "hello-mismatch"), ("hcip-ebgp", "solution"),
+    ("hcia-vlan-intervlan", "solution"), ("hcia-vlan-intervlan", "trunk-left-default"),
+    ("hcia-stp", "solution"), ("hcia-stp", "root-on-wrong-switch"),
+    ("hcia-eth-trunk", "solution"), ("hcia-eth-trunk", "member-missing"),
+    ("ccna-vlans-trunk", "solution"), ("ccna-vlans-trunk", "allowed-missing-vlan"))]
 
 
 @pytest.mark.parametrize("transport", ["ssh", "telnet"])
