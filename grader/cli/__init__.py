@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader.cli import grading, inventory, lab_runtime, labs, validate
+    from grader.cli import exports, grading, inventory, lab_runtime, labs, validate
 
-    for module in (labs, grading, inventory, lab_runtime, validate):
+    for module in (labs, grading, inventory, lab_runtime, validate, exports):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -14,6 +14,7 @@ from ipaddress import (
     ip_address,
     ip_interface,
 )
+from typing import Any
 
 from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
@@ -203,3 +204,18 @@ def family_only(ipv4: str | Callable[[FactRequest], str], why_not_ipv6: str) -> 
             raise UnsupportedError(why_not_ipv6)
         return ipv4(request) if callable(ipv4) else ipv4
     return command
+
+
+def by_arg(arg: str, value: str, when: Normaliser, otherwise: Normaliser) -> Normaliser:
+    """A normaliser choosing by a request argument: ``when`` if ``arg`` equals ``value`` (e.g. OSPF
+    ``version`` 3), else ``otherwise``."""
+    def normalise(rows: list[dict[str, Any]], text: str, request: FactRequest) -> Any:
+        return (when if request.arg(arg) == value else otherwise)(rows, text, request)
+    return normalise
+
+
+def when_given(arg: str, when: Normaliser, otherwise: Normaliser) -> Normaliser:
+    """A normaliser choosing ``when`` if the request has ``arg`` (e.g. one BGP prefix), else ``otherwise``."""
+    def normalise(rows: list[dict[str, Any]], text: str, request: FactRequest) -> Any:
+        return (when if request.arg(arg) else otherwise)(rows, text, request)
+    return normalise

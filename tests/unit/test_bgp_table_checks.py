@@ -135,8 +135,8 @@ def _detail(platform: str, folder: str, prefix: str) -> list[BgpPath]:
     """The per-prefix normaliser on a recorded output (recorded without the mask the grader sends)."""
     (raw,) = (FIXTURES / platform / folder).glob("*.raw")
     rows = parse(platform, folder.replace("_", " "), raw.read_text())
-    module = __import__(f"grader.platforms.{platform}.route_control", fromlist=["bgp_routes"])
-    return module.bgp_routes(rows, raw.read_text(), FactRequest.make("n", "bgp_routes", prefix=prefix))
+    normalise = get_platform(platform).spec("bgp_routes").normalise
+    return normalise(rows, raw.read_text(), FactRequest.make("n", "bgp_routes", prefix=prefix))
 
 
 def test_huawei_detail_two_paths() -> None:
@@ -179,8 +179,7 @@ def test_cisco_detail_with_communities_from_the_template() -> None:
             "      Origin IGP, metric 0, localpref 100, valid, internal, best\n"
             "      Community: 65001:100 no-export\n"
             "      rx pathid: 0, tx pathid: 0x0\n")
-    from grader.platforms.cisco_ios.route_control import bgp_routes
-
+    bgp_routes = get_platform("cisco_ios").spec("bgp_routes").normalise
     rows = parse("cisco_ios", "show ip bgp 11.11.11.11/32", text)
     (path,) = bgp_routes(rows, text, FactRequest.make("n", "bgp_routes", prefix="11.11.11.11/32"))
     assert path.communities == ("65001:100", "no-export") and path.best and path.as_path == ""
@@ -213,8 +212,7 @@ def test_ipv6_prefix_asks_the_ipv6_table() -> None:
 
 
 def test_cisco_prefix_not_in_the_table_is_a_fail_not_an_error() -> None:
-    from grader.platforms.cisco_ios.route_control import bgp_routes
-
+    bgp_routes = get_platform("cisco_ios").spec("bgp_routes").normalise
     text = "% Network not in table\n"
     request = FactRequest.make("n", "bgp_routes", prefix="10.1.0.0/16")
     assert get_platform("cisco_ios").rejected(text) is None

@@ -21,7 +21,7 @@ from grader.model.report import (
     ObjectiveResult,
     Outcome,
 )
-from grader.reporters import FORMATS, gradescope, json_report, junit, markdown, render, student_view, terminal
+from grader.reporters import format_names, gradescope, json_report, junit, markdown, render, student_view, terminal
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit.xsd"
 STARTED = datetime(2025, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -126,10 +126,10 @@ def mixed() -> GradeReport:
 def test_unknown_format_names_the_known_ones(mixed: GradeReport) -> None:
     with pytest.raises(ValueError, match="html") as err:
         render(mixed, "html")
-    assert all(fmt in str(err.value) for fmt in FORMATS)
+    assert all(fmt in str(err.value) for fmt in format_names())
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", format_names())
 def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     module = {"terminal": terminal, "json": json_report, "junit": junit, "gradescope": gradescope,
               "markdown": markdown}[fmt]
@@ -137,7 +137,7 @@ def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     assert ("\x1b[" in render(mixed, fmt, color=True)) is (fmt == "terminal")  # colour is for terminals only
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", format_names())
 def test_student_view_hides_hidden_details_everywhere(mixed: GradeReport, fmt: str) -> None:
     shown = render(mixed, fmt)
     hidden = render(mixed, fmt, show_hidden=False)

@@ -33,5 +33,9 @@ PLATFORM = Platform(
     template_platform="cisco_ios",
     facts=collect_facts(__name__),
     session=SESSION,
+    unsupported={
+        # services and management
+        "telnet_server": "IOS has no Telnet server switch: `transport input` on the VTY lines decides (check vty)",
+    },
     containerlab_kinds=("cisco_iol", "cisco_csr1000v", "vr-csr", "cisco_c8000v", "vr-c8000v"),
 )

@@ -17,6 +17,7 @@ from grader.platforms.vendor_common import (
     ipv4_network,
     not_zero,
     to_int,
+    when_given,
 )
 
 Rows = list[dict[str, Any]]
@@ -80,9 +81,6 @@ def _bgp_command(request: FactRequest) -> str:
     return f"show ip bgp {prefix}" if prefix else "show ip bgp"
 
 
-def bgp_routes(rows: Rows, text: str, request: FactRequest) -> list[BgpPath]:
-    return bgp_prefix(rows, text, request) if request.arg("prefix") else bgp_table(rows, text, request)
-
 
 def prefix_lists(rows: Rows, text: str, request: FactRequest) -> list[PrefixListEntry]:
     """``show ip prefix-list``: a list's header row (no sequence) is skipped; entries keep ge/le."""
@@ -109,7 +107,7 @@ def route_policies(rows: Rows, text: str, request: FactRequest) -> list[RoutePol
 
 FACTS: dict[str, FactSpec] = {
     "bgp_routes": FactSpec(family_only(_bgp_command, "the IPv6 BGP table (show bgp ipv6 unicast) is not read "
-                                                     "yet"), bgp_routes),
+                                                     "yet"), when_given("prefix", bgp_prefix, bgp_table)),
     "prefix_lists": FactSpec("show ip prefix-list", prefix_lists),
     "route_policies": FactSpec("show route-map", route_policies),
 }

@@ -23,6 +23,7 @@ from grader.platforms.base import FactSpec
 from grader.platforms.vendor_common import (
     RouteEntry,
     any_address,
+    by_arg,
     command_rows,
     interface_name,
     ipv4_address,
@@ -203,11 +204,6 @@ def ospfv3_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNe
     ]
 
 
-def any_ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
-    if request.arg("version") == "3":
-        return ospfv3_neighbors(rows, text, request)
-    return ospf_neighbors(rows, text, request)
-
 
 def bgp_command(request: FactRequest) -> str:
     """``show ip bgp summary``; ``show bgp ipv6 unicast summary``; a VRF's: ``show ip bgp vpnv4 vrf V summary``
@@ -225,7 +221,7 @@ FACTS: dict[str, FactSpec] = {
     "ipv6_interfaces": FactSpec("show ipv6 interface brief", ipv6_interfaces),
     "vrfs": FactSpec("show vrf", vrfs),
     "routes": FactSpec(routes_command, any_routes),
-    "ospf_neighbors": FactSpec(ospf_command, any_ospf_neighbors),
+    "ospf_neighbors": FactSpec(ospf_command, by_arg("version", "3", ospfv3_neighbors, ospf_neighbors)),
     "bgp_neighbors": FactSpec(bgp_command, bgp_neighbors),
     "ping": FactSpec(ping_command, ping, parsed=False, check_rejected=False),
     "running_config": FactSpec("show running-config", running_config("hostname"), parsed=False),

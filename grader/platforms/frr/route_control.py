@@ -11,7 +11,7 @@ from grader.errors import ParseError
 from grader.model.facts import FactRequest, IPNetwork
 from grader.platforms.base import FactSpec
 from grader.platforms.frr.routing import _peer_address
-from grader.platforms.vendor_common import any_address, ipv4_address, not_zero, to_int
+from grader.platforms.vendor_common import any_address, ipv4_address, not_zero, to_int, when_given
 
 Rows = list[dict[str, Any]]
 
@@ -78,9 +78,6 @@ def _bgp_command(request: FactRequest) -> str:
     return f"{table} {prefix}" if prefix else table
 
 
-def bgp_routes(rows: Rows, text: str, request: FactRequest) -> list[BgpPath]:
-    return bgp_prefix(rows, text, request) if request.arg("prefix") else bgp_table(rows, text, request)
-
 
 def _prefix_list_prefix(row: dict[str, Any]) -> tuple[IPNetwork, int | None]:
     """``any`` is every prefix: 0.0.0.0/0 le 32 (IPv6: ::/0 le 128)."""
@@ -120,7 +117,7 @@ def route_policies(rows: Rows, text: str, request: FactRequest) -> list[RoutePol
 
 
 FACTS: dict[str, FactSpec] = {
-    "bgp_routes": FactSpec(_bgp_command, bgp_routes),
+    "bgp_routes": FactSpec(_bgp_command, when_given("prefix", bgp_prefix, bgp_table)),
     "prefix_lists": FactSpec("show ip prefix-list", prefix_lists),
     "route_policies": FactSpec("show route-map", route_policies),
 }

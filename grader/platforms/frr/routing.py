@@ -23,6 +23,7 @@ from grader.platforms.base import FactSpec
 from grader.platforms.linux.routing import ping as linux_ping
 from grader.platforms.vendor_common import (
     any_address,
+    by_arg,
     command_rows,
     ipv4_address,
     parse_asn,
@@ -221,11 +222,6 @@ def ospf6_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNei
     ]
 
 
-def any_ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
-    if request.arg("version") == "3":
-        return ospf6_neighbors(rows, text, request)
-    return ospf_neighbors(rows, text, request)
-
 
 def bgp_command(request: FactRequest) -> str:
     """``show ip bgp summary``; ``show bgp [vrf V] ipv4|ipv6 unicast summary``."""
@@ -240,7 +236,7 @@ FACTS: dict[str, FactSpec] = {
     "ipv6_interfaces": FactSpec("show interface vrf all", ipv6_interfaces),
     "vrfs": FactSpec("show interface vrf all", vrfs),
     "routes": FactSpec(routes_command, routes),
-    "ospf_neighbors": FactSpec(ospf_command, any_ospf_neighbors),
+    "ospf_neighbors": FactSpec(ospf_command, by_arg("version", "3", ospf6_neighbors, ospf_neighbors)),
     "bgp_neighbors": FactSpec(bgp_command, bgp_neighbors),
     "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
     "ping": FactSpec(ping_command, linux_ping, parsed=False),

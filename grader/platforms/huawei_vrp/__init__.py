@@ -37,5 +37,10 @@ PLATFORM = Platform(
     template_platform="huawei_vrp",
     facts=collect_facts(__name__),
     session=SESSION,
+    unsupported={
+        # services and management
+        "hsrp_groups": "HSRP is Cisco's protocol; Huawei routers run VRRP (check vrrp)",
+        "nat_translations": "display nat session all is not parsed yet (no template)",
+    },
     containerlab_kinds=("huawei_vrp", "vr-huawei_vrp"),
 )

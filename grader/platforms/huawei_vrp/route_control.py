@@ -18,6 +18,7 @@ from grader.platforms.vendor_common import (
     ipv4_network,
     not_zero,
     to_int,
+    when_given,
 )
 
 Rows = list[dict[str, Any]]
@@ -96,9 +97,6 @@ def _bgp_command(request: FactRequest) -> str:
     return f"display bgp routing-table {network} {length}"
 
 
-def bgp_routes(rows: Rows, text: str, request: FactRequest) -> list[BgpPath]:
-    return bgp_prefix(rows, text, request) if request.arg("prefix") else bgp_table(rows, text, request)
-
 
 def prefix_lists(rows: Rows, text: str, request: FactRequest) -> list[PrefixListEntry]:
     """``display ip ip-prefix``: one row per entry (``index: 10 permit 10.1.1.0/24 ge 24 le 32``)."""
@@ -128,7 +126,7 @@ def route_policies(rows: Rows, text: str, request: FactRequest) -> list[RoutePol
 
 FACTS: dict[str, FactSpec] = {
     "bgp_routes": FactSpec(family_only(_bgp_command, "the IPv6 BGP table (display bgp ipv6 routing-table) "
-                                                     "is not read yet"), bgp_routes),
+                                                     "is not read yet"), when_given("prefix", bgp_prefix, bgp_table)),
     "prefix_lists": FactSpec("display ip ip-prefix", prefix_lists),
     "route_policies": FactSpec("display route-policy", route_policies),
 }

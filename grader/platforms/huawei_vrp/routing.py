@@ -24,6 +24,7 @@ from grader.platforms.base import FactSpec
 from grader.platforms.vendor_common import (
     RouteEntry,
     any_address,
+    by_arg,
     command_rows,
     interface_name,
     ipv4_address,
@@ -262,11 +263,6 @@ def ospfv3_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNe
     ]
 
 
-def any_ospf_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
-    if request.arg("version") == "3":
-        return ospfv3_neighbors(rows, text, request)
-    return ospf_neighbors(rows, text, request)
-
 
 def bgp_command(request: FactRequest) -> str:
     """``display bgp peer``, ``display bgp ipv6 peer``, ``display bgp vpnv4 vpn-instance V peer``."""
@@ -284,7 +280,7 @@ FACTS: dict[str, FactSpec] = {
     "ipv6_interfaces": FactSpec("display ipv6 interface", ipv6_interfaces),
     "vrfs": FactSpec("display ip vpn-instance verbose", vrfs),
     "routes": FactSpec(routes_command, any_routes),
-    "ospf_neighbors": FactSpec(ospf_command, any_ospf_neighbors),
+    "ospf_neighbors": FactSpec(ospf_command, by_arg("version", "3", ospfv3_neighbors, ospf_neighbors)),
     "bgp_neighbors": FactSpec(bgp_command, bgp_neighbors),
     "ping": FactSpec(ping_command, ping, parsed=False, check_rejected=False),
     "running_config": FactSpec("display current-configuration",
