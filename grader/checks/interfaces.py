@@ -68,6 +68,9 @@ def _ipv6_param(value: str) -> str:
         raise ValueError(f"{value!r} is not an IPv6 address (2001:db8::1/64, fe80::1)") from None
 
 State = Literal["up", "down"]
+# One address may be written as a string (the validator below makes a list of it).
+Ipv6List = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
 
 # One address may be written as a string (the validator makes it a list of one).
 Ipv6List = Annotated[list[str], WithJsonSchema({"anyOf": [
