@@ -144,8 +144,7 @@ def _validate_live(lab: Path, record: bool) -> int:
 
 
 def _validate_recorded(lab: Path) -> int:
-    import yaml
-
+    from grader.configs import read_expected
     from grader.engine.grade import grade
     from grader.loader import load_lab
     from grader.transport.replay import ReplayTransport
@@ -159,7 +158,7 @@ def _validate_recorded(lab: Path) -> int:
         return 1
     failed = 0
     for folder in submissions:
-        expected = yaml.safe_load((folder / "expected.yaml").read_text()) or {}
+        expected = read_expected(folder / "expected.yaml", {o.id for o in loaded.lab.objectives})
         fail = tuple(expected.get("fail") or ())
         transport = ReplayTransport(folder)
         report = grade(loaded, transport, transport.manifest.get("variables"), source=f"capture:{folder}")

@@ -11,18 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from grader.checks import CHECK_TYPES, CheckParams, CheckType
 from grader.errors import LabFileError
 from grader.model.lab import Lab, Objective
 from grader.model.topology import Topology
-from grader.yamlsource import PathKey, YamlSource, load_yaml
+from grader.templating import render_text, render_value
+from grader.yamlsource import PathKey, YamlSource, dotted, load_yaml
 
 LAB_FILE = "lab.yaml"
-_JINJA = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,9 @@ class LoadedLab:
                                     f"unknown check type {spec.type!r}{_did_you_mean(spec.type, CHECK_TYPES)}")
                     continue
                 try:
-                    raw = render_value(spec.params, values)
-                except TemplateError as exc:
-                    problems.append(f"{self.source.where(where)}: {_dotted(where)}: variable error: {exc}")
+                    raw = render_value(spec.params, values, lambda sub, at=where: self._origin((*at, *sub)))
+                except LabFileError as exc:
+                    problems.extend(exc.problems)
                     continue
                 try:
                     params = check.Params.model_validate(raw)
@@ -86,29 +84,12 @@ class LoadedLab:
         return resolved
 
     def render_instructions(self, variables: dict[str, Any] | None = None) -> str:
-        try:
-            return _JINJA.from_string(self.lab.instructions).render(self.variables(variables))
-        except TemplateError as exc:
-            raise LabFileError([f"{self.source.where(('instructions',))}: instructions: variable error: {exc}"]) \
-                from None
+        return render_text(self.lab.instructions, self.variables(variables), self.source.name,
+                           self.source.text_line(("instructions",)), key="instructions")
 
-
-def render_value(value: Any, variables: dict[str, Any]) -> Any:
-    """Render every string inside ``value`` as a sandboxed Jinja template (undefined names are errors)."""
-    if isinstance(value, str):
-        return _JINJA.from_string(value).render(variables) if ("{{" in value or "{%" in value) else value
-    if isinstance(value, list):
-        return [render_value(v, variables) for v in value]
-    if isinstance(value, dict):
-        return {k: render_value(v, variables) for k, v in value.items()}
-    return value
-
-
-def render_text(text: str, variables: dict[str, Any], origin: str) -> str:
-    try:
-        return _JINJA.from_string(text).render(variables)
-    except TemplateError as exc:
-        raise LabFileError([f"{origin}: variable error: {exc}"]) from None
+    def _origin(self, path: PathKey) -> str:
+        """``lab.yaml:14: objectives[2].checks[0].prefix``: the start of an error line about ``path``."""
+        return f"{self.source.where(path)}: {_dotted(path)}"
 
 
 def lab_file(path: Path) -> Path:
@@ -148,10 +129,7 @@ def load_topology(path: Path, origin: str | None = None) -> Topology:
 
 
 def _dotted(path: PathKey) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return dotted(path)
 
 
 def _did_you_mean(word: str, choices: Any) -> str:

@@ -31,8 +31,9 @@ from typing import Any
 
 import yaml
 
-from grader.errors import CaptureError
+from grader.errors import CaptureError, LabFileError
 from grader.model.evidence import CommandOutput, Evidence, NodeEvidence
+from grader.yamlsource import load_yaml, read_text_file
 
 CAPTURE_FORMAT = "labgrader-capture/1"
 MANIFEST = "manifest.yaml"
@@ -89,9 +90,9 @@ def read_capture(directory: Path) -> tuple[dict[str, Any], Evidence]:
     if not manifest_path.exists():
         raise CaptureError(f"{directory}: not a capture (no {MANIFEST})")
     try:
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CaptureError(f"{manifest_path}: invalid YAML: {exc}") from None
+        manifest = load_yaml(manifest_path).data
+    except LabFileError as exc:
+        raise CaptureError(exc.problems[0]) from None
     if not isinstance(manifest, dict) or manifest.get("format") != CAPTURE_FORMAT:
         raise CaptureError(f"{manifest_path}: format is not {CAPTURE_FORMAT!r}")
     evidence: Evidence = {}
@@ -102,9 +103,9 @@ def read_capture(directory: Path) -> tuple[dict[str, Any], Evidence]:
         for command, item in (entry.get("commands") or {}).items():
             file = directory / str(item.get("file", ""))
             try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CaptureError(f"{manifest_path}: nodes.{node}: {command!r}: cannot read {file}: {exc}") from None
+                text = read_text_file(file)
+            except LabFileError as exc:
+                raise CaptureError(f"{manifest_path}: nodes.{node}: {command!r}: {exc.problems[0]}") from None
             collected = item.get("collected_at")
             outputs[command] = CommandOutput(
                 command=command, text=text, error=item.get("error"),
