@@ -42,7 +42,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, _PassArg
 
 from grader.errors import LabFileError
-from grader.yamlsource import PathKey, one_line
+from grader.yamlsource import PathKey, one_line, printable
 
 MAX_SIZE = 100_000  # characters of a string / items of a list built by one operation
 MAX_INT_DIGITS = 1000  # digits of an integer built by ``**`` or ``*``
@@ -235,8 +235,8 @@ def _filter_precheck(name: str, arguments: dict[str, Any]) -> None:
     text = text if isinstance(text, str) else str(text) if name in {"indent", "wordwrap"} else text
     if name in {"center", "batch", "slice"}:
         number = arguments.get({"center": "width", "batch": "linecount", "slice": "slices"}[name])
-        if isinstance(number, int):
-            _size_at_most(number, f"the {name} filter's result")
+        if isinstance(number, int):  # batch pads its last group, slice builds one list per slice
+            _size_at_most(number + (_weight(text) if name != "center" else 0), f"the {name} filter's result")
     elif name == "indent":
         width = arguments.get("width")
         pad = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
@@ -393,7 +393,7 @@ def render_text(text: str, variables: Mapping[str, Any], origin: str, line: int 
     try:
         return _render(text, variables)
     except _Failure as failure:
-        prefix = f"{origin}:{line + failure.line - 1}" + (f": {key}" if key else "")
+        prefix = f"{printable(origin)}:{line + failure.line - 1}" + (f": {printable(key)}" if key else "")
         raise LabFileError([f"{prefix}: variable error: {failure.message}"]) from None
 
 
@@ -410,7 +410,7 @@ def render_value(value: Any, variables: Mapping[str, Any], origin_of: Callable[[
         try:
             return _render(item, variables)
         except _Failure as failure:
-            prefix = origin_of(path) if callable(origin_of) else origin_of
+            prefix = printable(origin_of(path) if callable(origin_of) else origin_of)
             raise LabFileError([f"{prefix}: variable error: {failure.message}"]) from None
 
     return render(value, ())
