@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader.cli import grading, lab_runtime, labs, validate
+    from grader.cli import classroom, grading, lab_runtime, labs, validate
 
-    for module in (labs, grading, lab_runtime, validate):
+    for module in (labs, grading, lab_runtime, classroom, validate):
         for command in module.COMMANDS:
             main.add_command(command)
 

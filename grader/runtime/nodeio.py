@@ -65,9 +65,9 @@ def apply(node: str, container: Container, config: str | None) -> str | None:
     return None
 
 
-def _banner(port: int) -> bool:
+def _banner(host: str, port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+        with socket.create_connection((host, port), timeout=0.5) as sock:
             sock.settimeout(0.5)
             return sock.recv(4).startswith(b"SSH-")
     except OSError:
@@ -83,18 +83,18 @@ def _logs_tail(container: Container) -> str:
 
 
 def wait_ready(node: str, container: Container, port: int, deadline: float,
-               cancel: threading.Event | None = None) -> None:
-    """Poll until sshd answers on ``port`` and the first configuration is applied (FRR: vtysh answers).
+               cancel: threading.Event | None = None, host: str = "127.0.0.1") -> None:
+    """Poll until sshd answers on ``host``:``port`` and the first configuration is applied (FRR: vtysh answers).
 
     ``DeployError`` when the container stops, the configuration failed, ``deadline`` (monotonic) passes or
     ``cancel`` is set (another node failed).
     """
     cancel = cancel or threading.Event()
-    while not _banner(port):
+    while not _banner(host, port):
         if cancel.is_set():
             raise DeployError(f"node {node}: cancelled")
         if time.monotonic() > deadline:
-            raise DeployError(f"node {node}: sshd did not answer on 127.0.0.1:{port} in time")
+            raise DeployError(f"node {node}: sshd did not answer on {host}:{port} in time")
         try:
             container.reload()
         except NotFound:
@@ -115,3 +115,12 @@ def wait_ready(node: str, container: Container, port: int, deadline: float,
         if time.monotonic() > deadline:
             raise DeployError(f"node {node}: not ready in time ({rest.strip() or 'configuration pending'})")
         time.sleep(_POLL)
+
+
+def management_isolated(container: Container) -> bool:
+    """Whether the entrypoint moved the management interface into a namespace of its own."""
+    try:
+        code, _ = container.exec_run(["test", "-s", "/run/labgrader/mgmt.pid"])
+    except APIError:
+        return False
+    return code == 0
