@@ -270,11 +270,11 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
     deadline = time.monotonic() + ready_seconds
     cancel = threading.Event()
     host = connect_host(options.listen)
-    _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline, cancel, host), names,
-              cancel)
+    isolated = _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline, cancel,
+                                                        host), names, cancel)
     if options.isolated_management:
-        for name in names:
-            if not nodeio.management_isolated(containers[name]):
+        for name, ok in zip(names, isolated, strict=True):
+            if not ok:
                 raise DeployError(f"node {name}: its management interface could not be moved out of the lab "
                                   "(see the entrypoint's log); refusing to deploy without that isolation")
     nodes = {name: DeployedNode(name, topology.nodes[name].platform, containers[name].name, ports[name],

@@ -224,3 +224,24 @@ def test_down_one_student_then_the_class(device_images: dict, run_id: str, tmp_p
     assert everything.exit_code == 0 and "removed 2 containers" in everything.output
     assert classroom.class_containers(loaded.lab.id) == []
     assert not (root / "class" / loaded.lab.id).exists()
+
+
+def test_a_node_without_management_isolation_fails_its_students_lab(device_images: dict, run_id: str,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.runtime import nodeio
+
+    real = nodeio.wait_ready
+
+    def pc_not_isolated(node: str, *args: object) -> bool:
+        return real(node, *args) and node != "pc"  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nodeio, "wait_ready", pc_not_isolated)
+    lab_dir = tmp_path / "lab"
+    lab_dir.mkdir()
+    loaded = load_lab(write_lab(lab_dir, f"cls-{run_id}-i"))
+    result = classroom.class_up(loaded, [Student("clsA")], root=tmp_path / "state")
+    assert result.outcomes[0].status == "failed"
+    assert "node pc: its management interface could not be moved" in (result.outcomes[0].error or "")
+    assert classroom.class_containers(loaded.lab.id) == []
+    classroom.class_down(loaded.lab.id, root=tmp_path / "state")
