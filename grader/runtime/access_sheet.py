@@ -38,13 +38,22 @@ def sheet_csv(entries: list[AccessEntry]) -> str:
     writer.writerow(["student", "name", "host", "username", "password", "state", *nodes])
     for e in entries:
         writer.writerow([_cell(e.student), _cell(e.name), _cell(e.host), _cell(e.username), e.password, e.state,
-                         *(e.ports.get(node, "") for node in nodes)])
+                         *(_port_cell(e, node) for node in nodes)])
     return out.getvalue()
 
 
-def _ssh(entry: AccessEntry, port: int) -> str:
-    host = f"[{entry.host}]" if ":" in entry.host else entry.host
-    return f"ssh -p {port} {entry.username}@{host}"
+def _port_cell(entry: AccessEntry, node: str) -> str:
+    """The node's port; ``host:port`` when the node has a host of its own (a cluster's LoadBalancer)."""
+    if node not in entry.ports:
+        return ""
+    if node in entry.node_hosts:
+        return _cell(f"{entry.node_hosts[node]}:{entry.ports[node]}")
+    return str(entry.ports[node])
+
+
+def _ssh(entry: AccessEntry, node: str, port: int) -> str:
+    host = entry.host_of(node)
+    return f"ssh -p {port} {entry.username}@{f'[{host}]' if ':' in host else host}"
 
 
 def sheet_text(lab_id: str, entries: list[AccessEntry], *, show_passwords: bool = False) -> str:
@@ -55,7 +64,8 @@ def sheet_text(lab_id: str, entries: list[AccessEntry], *, show_passwords: bool 
         lines += ["", f"{who}{state}",
                   f"  host {printable(e.host, one_line=True)}  user {e.username}  password "
                   f"{e.password if show_passwords else MASK}"]
-        lines += [f"  {node:<10} {_ssh(e, port)}" for node, port in sorted(e.ports.items())]
+        lines += [f"  {node:<10} {printable(_ssh(e, node, port), one_line=True)}"
+                  for node, port in sorted(e.ports.items())]
         if not e.ports:
             lines.append("  (no node is running)")
     return "\n".join(lines) + "\n"
@@ -79,7 +89,7 @@ def sheet_html(lab_id: str, title: str, entries: list[AccessEntry]) -> str:
         who = esc(printable(e.student, one_line=True)) + (
             f" &mdash; {esc(printable(e.name, one_line=True))}" if e.name else "")
         state = "" if e.state == "ready" else f' <span class="state">({esc(e.state)})</span>'
-        rows = "".join(f"<tr><td>{esc(node)}</td><td><code>{esc(_ssh(e, port))}</code></td></tr>"
+        rows = "".join(f"<tr><td>{esc(node)}</td><td><code>{esc(_ssh(e, node, port))}</code></td></tr>"
                        for node, port in sorted(e.ports.items()))
         slips.append(
             f'<div class="slip"><h2>{who}{state}</h2>'

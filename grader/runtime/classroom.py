@@ -156,6 +156,10 @@ class AccessEntry:
     ports: dict[str, int]
     state: str
     password: str = field(repr=False, default="")
+    node_hosts: dict[str, str] = field(default_factory=dict)  # a node reached at another host than ``host``
+
+    def host_of(self, node: str) -> str:
+        return self.node_hosts.get(node, self.host)
 
 
 @dataclass(frozen=True)
