@@ -7,6 +7,8 @@ renders check parameters with the variables and validates them by their check ty
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -48,6 +50,10 @@ class LoadedLab:
         if unknown:
             hint = {name: _did_you_mean(name, self.lab.variables) for name in unknown}
             raise LabFileError([f"{self.source.path}: unknown variable {name!r}{hint[name]}" for name in unknown])
+        problems = [f"{self.source.path}: variable {name!r}: {why}" for name, value in overrides.items()
+                    if (why := outside_value_problem(value)) is not None]
+        if problems:
+            raise LabFileError(problems)
         values = self.lab.defaults()
         values.update(overrides)
         return values
@@ -111,6 +117,34 @@ def render_text(text: str, variables: dict[str, Any], origin: str) -> str:
         raise LabFileError([f"{origin}: variable error: {exc}"]) from None
 
 
+# Values given from outside the lab file (--var, --vars, a roster) end up in device commands and file names:
+# plain scalars only, and text without control characters or anything a shell or a CLI would read as syntax.
+_UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f;&|$`<>(){}\[\]\\'\"!*?#~]")
+MAX_VALUE_LENGTH = 200
+
+
+def outside_value_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a variable given from outside the lab file, or None."""
+    if isinstance(value, list):
+        if len(value) > 100:
+            return "a list of more than 100 values"
+        if any(isinstance(item, list | dict) for item in value):
+            return "a list of lists or mappings"
+        return next((why for item in value if (why := outside_value_problem(item)) is not None), None)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return None if abs(value) < 2**63 else "a number out of range"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "not a finite number"
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE_LENGTH:
+            return f"longer than {MAX_VALUE_LENGTH} characters"
+        bad = _UNSAFE_TEXT.search(value)
+        return None if bad is None else f"holds {bad.group()!r}, which a device command could read as syntax"
+    return f"a {type(value).__name__}: give a number, a word or a list of them"
+
+
 def lab_file(path: Path) -> Path:
     """``labs/x`` or ``labs/x/lab.yaml`` → the lab file."""
     return path / LAB_FILE if path.is_dir() else path
@@ -154,7 +188,11 @@ def _bind_platforms(topology: Topology, source: YamlSource) -> None:
     from grader.platforms import DEFAULT_PLATFORM, PLATFORM_NAMES, platform_for_kind
 
     problems: list[str] = []
+    defaults = (topology.topology.model_extra or {}).get("defaults")
+    default_kind = defaults.get("kind") if isinstance(defaults, dict) else None
     for name, node in topology.nodes.items():
+        if node.kind is None and isinstance(default_kind, str):
+            node.kind = default_kind  # containerlab's topology.defaults.kind
         label = node.labels.get(PLATFORM_LABEL)
         if label is None:
             node.bind_kind_platform(platform_for_kind(node.kind) or DEFAULT_PLATFORM)

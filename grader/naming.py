@@ -10,10 +10,18 @@ import re
 
 from netutils.interface import canonical_interface_name
 
+# Huawei abbreviations netutils reads otherwise: display vlan prints XGE0/0/1 for XGigabitEthernet0/0/1 (netutils
+# would make TenGigabitEthernet0/0/1 of it, a name no VRP device prints).
+_HUAWEI_SHORT = re.compile(r"^(xge)(?=\d)", re.IGNORECASE)
+# A VLAN's layer 3 interface: Vlanif10 (Huawei), Vlan10 / Vl10 (Cisco), Vlan-interface10 (H3C style).
+_VLAN_INTERFACE = re.compile(r"^(?:vlanif|vlan-interface|vlan|vl)\s*(\d+)$", re.IGNORECASE)
+
 
 def canonical_interface(name: str) -> str:
     """Long form of a vendor interface name (``Gi0/1`` → ``GigabitEthernet0/1``); others unchanged."""
     name = name.strip()
+    if _HUAWEI_SHORT.match(name):
+        return _HUAWEI_SHORT.sub("XGigabitEthernet", name)
     long_name = canonical_interface_name(name)
     if long_name == name and name[:1].islower():
         # netutils' abbreviations are case-sensitive; students type ``ge0/0/1`` too.
@@ -24,7 +32,11 @@ def canonical_interface(name: str) -> str:
 
 
 def interface_key(name: str) -> str:
-    """Comparison key: canonical and case-folded (``LoopBack0`` = ``Loopback0`` = ``lo0``)."""
+    """Comparison key: canonical and case-folded (``LoopBack0`` = ``Loopback0`` = ``lo0``). A VLAN interface has
+    one key whatever the spelling: ``Vlanif10`` = ``vlanif10`` = ``Vlan-interface10`` = ``Vlan10`` = ``Vl10``."""
+    vlan = _VLAN_INTERFACE.match(name.strip())
+    if vlan:
+        return f"vlan{int(vlan.group(1))}"
     return canonical_interface(name).casefold()
 
 

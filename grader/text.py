@@ -5,6 +5,7 @@ or writes for a person goes through ``printable`` (reporters, error lines, progr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \\), and two-character ones.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
@@ -23,3 +24,19 @@ def printable(text: str, *, one_line: bool = False) -> str:
     text = _BIDI.sub("", text)
     text = _SURROGATE.sub(REPLACEMENT, _CONTROL.sub(REPLACEMENT, text))
     return text.replace("\n", REPLACEMENT) if one_line else text
+
+
+def printable_data(value: object, *, clean: Callable[[str], str] = printable) -> object:
+    """``value`` (dicts, lists, strings: e.g. a model dump) with every string passed through ``clean``."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {printable_data(k, clean=clean): printable_data(v, clean=clean) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(v, clean=clean) for v in value]
+    return value
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (never valid text) replaced; everything else kept, for machine-readable output."""
+    return _SURROGATE.sub(REPLACEMENT, text)

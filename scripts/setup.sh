@@ -2,7 +2,7 @@
 # Prepare this machine for labgrader: system packages, a running Docker engine, a Python virtual
 # environment in .venv with labgrader installed, and the device images. Safe to run again.
 #
-#   bash scripts/setup.sh              everything
+#   bash scripts/setup.sh              everything, chromium included (the class report's browser tests)
 #   LABGRADER_NO_DOCKER=1 bash ...     only the Python side (grading captures needs nothing else)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ if [ -z "${LABGRADER_NO_DOCKER:-}" ]; then
     command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
     command -v ip >/dev/null || missing+=(iproute2)
     command -v nsenter >/dev/null || missing+=(util-linux)
+    command -v chromium >/dev/null || missing+=(chromium)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing system packages: ${missing[*]}"

@@ -1,4 +1,8 @@
-"""``bgp_neighbor``: a BGP peer is Established, with the expected remote AS and prefixes received."""
+"""``bgp_neighbor``: a BGP peer is Established, with the expected remote AS and prefixes received.
+
+An IPv6 ``peer`` reads the IPv6 unicast peers (``family=ipv6`` in the request); ``vrf`` the peers of a VRF /
+VPN instance (``vrf=NAME``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from pydantic import Field, IPvAnyAddress, field_validator
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
 from grader.checks.registry import check_type, fact_kind
-from grader.model.facts import BgpNeighbor, FactValue
+from grader.checks.values import PlainName
+from grader.model.facts import BgpNeighbor, FactRequest, FactValue
 from grader.model.report import CheckResult
 from grader.naming import bgp_state_param
 
@@ -16,7 +21,8 @@ def _settle_view(peers: list[BgpNeighbor]) -> object:
     return sorted((str(p.address), p.remote_as, p.state == "Established", p.prefixes_received) for p in peers)
 
 
-BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state, prefixes received",
+BGP_NEIGHBORS = fact_kind("bgp_neighbors", "BGP peers: address, remote AS, state, prefixes received "
+                                           "(arg family=ipv6 for IPv6 unicast peers, vrf=NAME for a VRF's)",
                           settle_view=_settle_view)
 
 
@@ -25,6 +31,7 @@ class BgpNeighborParams(CheckParams):
     state: str = Field(default="Established", description="expected session state (Established, Idle, ...)")
     remote_as: int | None = Field(default=None, ge=1, le=4294967295, description="expected remote AS")
     min_prefixes: int | None = Field(default=None, ge=0, description="at least this many prefixes received")
+    vrf: PlainName | None = Field(default=None, description="the VRF / VPN instance the peer belongs to")
 
     @field_validator("state")
     @classmethod
@@ -40,10 +47,14 @@ class BgpNeighborCheck(CheckType[BgpNeighborParams]):
     Params = BgpNeighborParams
     fact_kinds = (BGP_NEIGHBORS,)
 
+    def requests(self, params: BgpNeighborParams) -> list[FactRequest]:
+        return [FactRequest.make(params.node, BGP_NEIGHBORS, family="ipv6" if params.peer.version == 6 else None,
+                                 vrf=params.vrf)]
+
     def judge(self, params: BgpNeighborParams, fact: FactValue) -> CheckResult:
         peer: BgpNeighbor | None = next((p for p in fact.value if p.address == params.peer), None)
         expected = self.expected(params)
-        who = f"{params.node}: BGP peer {params.peer}"
+        who = f"{params.node}: BGP peer {params.peer}" + (f" in VRF {params.vrf}" if params.vrf else "")
         if peer is None:
             seen = ", ".join(f"{p.address} ({p.state})" for p in fact.value) or "none"
             everyone = [as_row(p) for p in fact.value]

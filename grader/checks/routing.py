@@ -1,7 +1,7 @@
 """``route``: a prefix is (or is not) in the routing table, optionally from a protocol via a next hop.
 
 IPv4 and IPv6 alike: the family of ``prefix`` picks the table (``family=ipv6`` in the fact request, so the
-IPv4 command stays what it always was).
+IPv4 command stays what it always was); ``vrf`` reads a VRF's (VPN instance's) table (``vrf=NAME``).
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pydantic import Field, IPvAnyAddress, IPvAnyNetwork
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
 from grader.checks.registry import check_type, fact_kind
+from grader.checks.values import PlainName
 from grader.model.facts import FactRequest, FactValue, Route, RouteProtocol
 from grader.model.report import CheckResult
 from grader.naming import same_interface
 
 ROUTES = fact_kind("routes", "the routing table: prefixes with protocol, next hops, distance, metric "
-                             "(arg family=ipv6 for the IPv6 table)")
+                             "(arg family=ipv6 for the IPv6 table, vrf=NAME for a VRF's)")
 
 
 class RouteParams(CheckParams):
@@ -26,11 +27,13 @@ class RouteParams(CheckParams):
     protocol: RouteProtocol | None = Field(default=None, description="connected, static, ospf, bgp, ...")
     next_hop: IPvAnyAddress | None = Field(default=None, description="one of the route's next-hop addresses")
     interface: str | None = Field(default=None, min_length=1, description="one of the route's outgoing interfaces")
+    vrf: PlainName | None = Field(default=None, description="the VRF / VPN instance whose table is read "
+                                  "(default: the global table)")
 
 
-def routes_request(node: str, prefix: IPv4Network | IPv6Network) -> FactRequest:
-    """The routes fact of the table ``prefix`` belongs to."""
-    return FactRequest.make(node, ROUTES, family="ipv6" if prefix.version == 6 else None)
+def routes_request(node: str, prefix: IPv4Network | IPv6Network, vrf: str | None = None) -> FactRequest:
+    """The routes fact of the table ``prefix`` belongs to (in VRF ``vrf``)."""
+    return FactRequest.make(node, ROUTES, family="ipv6" if prefix.version == 6 else None, vrf=vrf)
 
 
 def describe_route(route: Route) -> str:
@@ -50,14 +53,14 @@ class RouteCheck(CheckType[RouteParams]):
     fact_kinds = (ROUTES,)
 
     def requests(self, params: RouteParams) -> list[FactRequest]:
-        return [routes_request(params.node, params.prefix)]
+        return [routes_request(params.node, params.prefix, params.vrf)]
 
     def judge(self, params: RouteParams, fact: FactValue) -> CheckResult:
         routes = [r for r in fact.value if r.prefix == params.prefix and r.selected]
         expected = self.expected(params)
         rows = [as_row(r) for r in routes]
         evidence = [evidence_of(fact, rows)]
-        where = f"{params.node}: route {params.prefix}"
+        where = f"{params.node}: route {params.prefix}" + (f" in VRF {params.vrf}" if params.vrf else "")
         if not params.present:
             message = (f"{where} is present ({describe_route(routes[0])}), expected absent" if routes
                        else f"{where} is absent, as expected")

@@ -13,6 +13,7 @@ import click
 import yaml
 
 from grader.errors import DeployError, GraderError, LabFileError
+from grader.text import printable
 
 EXIT_OK, EXIT_NOT_PASSED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
@@ -20,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {printable(message, one_line=True)}", err=True)
     sys.exit(code)
 
 
@@ -32,7 +33,7 @@ def one_line_errors(func: F) -> F:
             return func(*args, **kwargs)
         except LabFileError as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {printable(problem, one_line=True)}", err=True)
             sys.exit(EXIT_USAGE)
         except DeployError as exc:
             fail(str(exc), EXIT_ENVIRONMENT)
@@ -105,5 +106,5 @@ def lint_and_report(lab: Path) -> bool:
 
     problems = lint_lab(lab)
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        click.echo(f"error: {printable(problem, one_line=True)}", err=True)
     return not problems

@@ -88,9 +88,10 @@ def up(lab: Path, config: str, var_pairs: tuple[str, ...], vars_file: Path | Non
     from grader.configs import lab_configs
     from grader.live import deployed_inventory_path, lab_password
     from grader.loader import load_lab
-    from grader.runtime.deploy import deploy
+    from grader.runtime.deploy import check_deployable, deploy
 
     loaded = load_lab(lab)
+    check_deployable(loaded.topology)
     configs = lab_configs(loaded, config, parse_variables(var_pairs, vars_file))
     started = time.monotonic()
     deployment = deploy(loaded.lab.id, loaded.topology, configs, ssh_password=lab_password())

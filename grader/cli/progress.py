@@ -71,4 +71,4 @@ class LiveProgress(Observer):
                 self.progress.update(self.wait_task, description=text)
         elif time.monotonic() - self.last_plain >= PLAIN_EVERY_S:
             self.last_plain = time.monotonic()
-            self.console.print(text, markup=False, highlight=False)
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)

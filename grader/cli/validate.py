@@ -44,10 +44,11 @@ def _validate_live(lab: Path, record: bool) -> int:
     from grader.configs import lab_configs
     from grader.live import lab_password
     from grader.loader import load_lab
-    from grader.runtime.deploy import deploy, destroy
+    from grader.runtime.deploy import check_deployable, deploy, destroy
     from grader.validation import validate_lab
 
     loaded = load_lab(lab)
+    check_deployable(loaded.topology)
     started = time.monotonic()
     deployment = deploy(loaded.lab.id, loaded.topology, lab_configs(loaded, "solution"), ssh_password=lab_password())
     click.echo(f"{loaded.lab.id}: deployed {len(deployment.nodes)} nodes in {time.monotonic() - started:.1f} s")

@@ -19,7 +19,7 @@ class Node(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str = ""
-    kind: str = "linux"
+    kind: str | None = None  # none: a node that is never deployed (graded from captures or inventories only)
     image: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     _kind_platform: str | None = PrivateAttr(default=None)

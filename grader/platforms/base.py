@@ -52,9 +52,30 @@ class Dialog:
 
 
 @dataclass(frozen=True)
+class Interrupt:
+    """A command that never ends by itself (vtysh's ping has no count): the session stops it with Ctrl-C once
+    ``enough`` lines match ``progress`` or after ``seconds``, then reads the rest up to the prompt."""
+
+    command: str  # regex the whole command matches
+    progress: str  # regex of one line of progress (a reply), searched per line
+    enough: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Enable:
+    """How to reach the privileged level from a user-level prompt (Cisco's ``R1>`` → ``enable`` → ``R1#``)."""
+
+    user_prompt: str  # regex of a prompt that needs it
+    command: str = "enable"
+    password_prompt: str = r"(?i)password:\s*$"
+
+
+@dataclass(frozen=True)
 class SessionProfile:
     """How to hold a CLI session with a platform's devices (SSH or console telnet)."""
 
+    dialect: Literal["vrp", "ios", "vtysh", "bash"]  # the CLI family the devices speak
     ssh_device_type: str | None  # netmiko device type over SSH (None: no SSH)
     telnet_device_type: str | None  # netmiko device type over telnet (None: no telnet)
     prompt: str  # regex matching a whole prompt line, in any view
@@ -66,6 +87,8 @@ class SessionProfile:
     dialogs: tuple[Dialog, ...] = ()  # questions answered during login and commands
     login_prompts: tuple[str, str] = (r"(?i)(?:user ?name|login)\s*:\s*$", r"(?i)password\s*:\s*$")
     login_shell: Literal["vtysh", "bash"] | None = None  # over SSH the login lands in this known shell
+    interrupts: tuple[Interrupt, ...] = ()  # commands to stop with Ctrl-C
+    enable: Enable | None = None  # a user-level prompt is raised with this (the inventory's ``secret``)
     strip_ansi: bool = False  # the output carries ANSI escapes to remove
 
 
@@ -86,9 +109,8 @@ class Platform:
         try:
             return self.facts[kind]
         except KeyError:
-            why = self.unsupported.get(kind)
-            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}"
-                                   + (f": {why}" if why else "")) from None
+            why = self.unsupported.get(kind) or "labgrader has no command for it on this platform yet"
+            raise UnsupportedError(f"platform {self.name!r} cannot provide fact {kind!r}: {why}") from None
 
     def command_for(self, request: FactRequest) -> str:
         return self.spec(request.kind).command_for(request)

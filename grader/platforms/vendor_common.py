@@ -14,6 +14,7 @@ from ipaddress import (
     ip_address,
     ip_interface,
 )
+from typing import Any
 
 from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
@@ -162,11 +163,59 @@ def require_match(pattern: str, text: str, what: str) -> re.Match[str]:
 
 def by_family(ipv4: str, ipv6: str | None = None) -> Callable[[FactRequest], str]:
     """A command per address family: the request's ``family`` arg (``ipv6``, else IPv4) picks it; a family
-    the platform has no command for is unsupported."""
+    the platform has no command for is unsupported, and so is a VRF's table (``vrf`` arg)."""
     def command(request: FactRequest) -> str:
+        if request.arg("vrf"):
+            raise UnsupportedError(f"no VRF form of {ipv4!r} on this platform")
         if request.arg("family") == "ipv6":
             if ipv6 is None:
                 raise UnsupportedError(f"no IPv6 form of {ipv4!r} on this platform yet")
             return ipv6
         return ipv4
     return command
+
+
+# --- BGP tables, route policies, IPv6 (shared by the vendor CLI platforms) ---------------------------------
+
+def classful_network(network: str, prefix_length: str | None = None) -> IPv4Network:
+    """A BGP table's network: ``10.1.0.0/16``, or ``("10.1.0.0", "16")``; printed without a mask, the network
+    takes its natural (class A/B/C) mask, as Cisco and Huawei print classful networks."""
+    network = network.strip()
+    if "/" in network:
+        network, _, prefix_length = network.partition("/")
+    if not prefix_length:
+        first = ipv4_address(network)
+        if first is None:
+            raise ParseError(f"BGP network {network!r} is not an IPv4 address")
+        top = int(first) >> 24
+        prefix_length = "0" if int(first) == 0 else "8" if top < 128 else "16" if top < 192 else "24"
+    return ipv4_network(network, prefix_length)
+
+
+def not_zero(address: IPAddress | None) -> IPAddress | None:
+    """None for the unspecified address (``0.0.0.0``, ``::``: a locally originated BGP path's peer)."""
+    return None if address is None or address.is_unspecified else address
+
+
+def family_only(ipv4: str | Callable[[FactRequest], str], why_not_ipv6: str) -> Callable[[FactRequest], str]:
+    """An IPv4-only command: a request for ``family=ipv6`` is unsupported, saying why."""
+    def command(request: FactRequest) -> str:
+        if request.arg("family") == "ipv6":
+            raise UnsupportedError(why_not_ipv6)
+        return ipv4(request) if callable(ipv4) else ipv4
+    return command
+
+
+def by_arg(arg: str, value: str, when: Normaliser, otherwise: Normaliser) -> Normaliser:
+    """A normaliser choosing by a request argument: ``when`` if ``arg`` equals ``value`` (e.g. OSPF
+    ``version`` 3), else ``otherwise``."""
+    def normalise(rows: list[dict[str, Any]], text: str, request: FactRequest) -> Any:
+        return (when if request.arg(arg) == value else otherwise)(rows, text, request)
+    return normalise
+
+
+def when_given(arg: str, when: Normaliser, otherwise: Normaliser) -> Normaliser:
+    """A normaliser choosing ``when`` if the request has ``arg`` (e.g. one BGP prefix), else ``otherwise``."""
+    def normalise(rows: list[dict[str, Any]], text: str, request: FactRequest) -> Any:
+        return (when if request.arg(arg) else otherwise)(rows, text, request)
+    return normalise

@@ -13,6 +13,7 @@ import pkgutil
 from grader.model.report import GradeReport
 from grader.reporters.registry import FORMATS, Reads, RenderOptions, ReportFormat
 from grader.reporters.student import student_view
+from grader.text import printable, printable_data, without_surrogates
 
 _HELPERS = {"registry", "student", "text"}
 
@@ -35,11 +36,21 @@ def get_format(name: str, reads: Reads = "report") -> ReportFormat:
 
 
 def render(report: GradeReport, fmt: str, *, color: bool = False, show_hidden: bool = True) -> str | bytes:
-    """``report`` in format ``fmt``; ``color`` applies to the terminal format only."""
+    """``report`` in format ``fmt``; ``color`` applies to the terminal format only.
+
+    Every string of the report (lab titles, messages, device output in evidence) is made safe first: for a
+    person's formats without terminal escapes, control characters, bidi overrides or lone surrogates
+    (``text.printable``); for JSON without lone surrogates only (JSON escapes the rest)."""
     chosen = get_format(fmt)
     if not show_hidden:
         report = student_view(report)
-    return chosen.render(report, RenderOptions(color=color))
+    return chosen.render(safe(report, machine=fmt == "json"), RenderOptions(color=color))
+
+
+def safe(report: GradeReport, *, machine: bool = False) -> GradeReport:
+    """A copy of ``report`` whose strings are safe to show (see ``render``)."""
+    clean = without_surrogates if machine else printable
+    return GradeReport.model_validate(printable_data(report.model_dump(), clean=clean))
 
 
 __all__ = ["FORMATS", "RenderOptions", "ReportFormat", "format_names", "get_format", "render", "student_view"]

@@ -38,6 +38,7 @@ def _test(number: int, obj: ObjectiveResult) -> dict[str, Any]:
         "max_score": obj.points,
         "status": "passed" if obj.outcome is Outcome.PASS else "failed",
         "output": _output(obj),
+        "output_format": "text",  # shown as plain text: nothing in it is markup
         "visibility": "hidden" if obj.hidden else "visible",
     }
 
@@ -58,8 +59,9 @@ def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
         "score": report.score,
         "execution_time": round(duration_s(report)),
         "output": _summary(report),
+        "output_format": "simple_format",  # HTML-escaped text, line breaks kept
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [_test(n, obj) for n, obj in enumerate(report.objectives, start=1)],
     }
-    return json.dumps(results, indent=2) + "\n"
+    return json.dumps(results, indent=2, allow_nan=False) + "\n"

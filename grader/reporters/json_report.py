@@ -21,7 +21,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 @report_format('json', summary='the GradeReport as JSON (schema grader/schemas/report.schema.json)', suffix='.json')
 def render(report: GradeReport, options: RenderOptions = PLAIN) -> str:
     """The report as JSON, keys in the order the model declares them."""
-    return json.dumps(report.model_dump(mode="json"), indent=2) + "\n"
+    return json.dumps(report.model_dump(mode="json"), indent=2, allow_nan=False) + "\n"
 
 
 def report_schema() -> dict[str, Any]:

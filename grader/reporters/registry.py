@@ -18,6 +18,8 @@ class RenderOptions:
     """Presentation choices a format may honour (others ignore them)."""
 
     color: bool = False  # ANSI colours (terminal)
+    # class exports
+    assignment_id: str | None = None  # the gradebook's id of the assignment the grades go to (Canvas)
 
 
 PLAIN = RenderOptions()

@@ -138,6 +138,15 @@ def _parallel(work: Callable[[_T], _R], items: Iterable[_T], cancel: threading.E
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def check_deployable(topology: Topology) -> None:
+    """``DeployError`` (one line) for a topology with nodes that name no containerlab kind."""
+    undeployable = [name for name, node in topology.nodes.items() if node.kind is None]
+    if undeployable:
+        raise DeployError(f"topology {topology.name}: nodes {', '.join(undeployable)} name no containerlab kind: "
+                          "the lab is graded from captures or inventories only (give each node a kind and an "
+                          "image to deploy it)")
+
+
 def _images(topology: Topology) -> dict[str, str]:
     images: dict[str, str] = {}
     for name, node in topology.nodes.items():
@@ -187,6 +196,7 @@ def deploy(lab_id: str, topology: Topology, configs: dict[str, str], *, ssh_user
     README) fails the deployment: without the isolation, its logins could reach other containers on Docker's
     bridge.
     """
+    check_deployable(topology)
     _check(lab_id, topology, configs)
     if not ssh_user or not ssh_password or "\n" in ssh_user + ssh_password or ":" in ssh_user:
         raise DeployError("the SSH user and password must be non-empty, without line breaks (user: no ':')")

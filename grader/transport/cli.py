@@ -59,6 +59,10 @@ class SessionClosed(SessionError):
     """The device closed the session."""
 
 
+class NotPrivileged(SessionError):
+    """The device stayed at a user-level prompt (no enable secret, or a wrong one)."""
+
+
 def clean(text: str) -> str:
     """Terminal control sequences (erased paging prompts, cursor moves, bracketed paste) removed."""
     return _CONTROL.sub("", _ERASE.sub("", text))
@@ -92,6 +96,7 @@ class CliSession:
     read_timeout: float = 20.0
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    secret: str | None = None  # the enable secret, for a user-level prompt (see the profile's ``enable``)
     prompt: str = ""
     paging: bool = True  # the device pages its output (paging could not be turned off)
     answered: list[str] = field(default_factory=list)  # names of the dialogs answered, in order
@@ -139,8 +144,9 @@ class CliSession:
                 return start + match.end()
         return start
 
-    def _read_until(self, done: Callable[[str], bool], deadline: float, *, page: bool) -> str:
-        """Read until ``done(buffer)``; answer dialogs, and paging prompts when ``page``."""
+    def _read_until(self, done: Callable[[str], bool], deadline: float, *, page: bool, timed: bool = False) -> str:
+        """Read until ``done(buffer)`` (asked when output arrives, and while none does when ``timed``); answer
+        dialogs, and paging prompts when ``page``."""
         buffer, scanned = "", 0
         while True:
             chunk = self._read()
@@ -156,6 +162,8 @@ class CliSession:
                         continue
                 if done(buffer):
                     return buffer
+            elif timed and done(buffer):
+                return buffer
             if self.clock() > deadline:
                 raise CommandTimeout(f"no prompt after {self.read_timeout:g} s")
             self.sleep(POLL_S)
@@ -209,6 +217,7 @@ class CliSession:
                 self._send(command)
             if self.in_config_view():
                 raise NoPrompt(f"cannot leave the configuration view {self.prompt!r}")
+        self._raise_privilege()
         accepted = True
         for command in self.profile.paging_off:
             output = self.run(command)
@@ -216,6 +225,34 @@ class CliSession:
                 accepted = False
         self.paging = not (accepted and self.profile.paging_off)
         return self.prompt
+
+    def _raise_privilege(self) -> None:
+        """From a user-level prompt (Cisco ``R1>``) to the privileged one, with the enable secret if asked."""
+        enable = self.profile.enable
+        if enable is None or re.fullmatch(enable.user_prompt, self.prompt) is None:
+            return
+        password = re.compile(enable.password_prompt)
+        self.write(enable.command + "\n")
+        deadline = self.clock() + self.read_timeout
+
+        def answered(buffer: str) -> bool:
+            line = last_line(buffer)
+            return password.search(line) is not None or (
+                not buffer.endswith("\n") and self._prompt_re.fullmatch(line) is not None)
+
+        buffer = self._read_until(answered, deadline, page=False)
+        if password.search(last_line(buffer)):
+            if self.secret is None:
+                self.write("\n")
+                raise NotPrivileged("asks for the enable secret: give `secret` in the inventory")
+            self.write(self.secret + "\n")
+            buffer = self._read_until(lambda b: not b.endswith("\n") and (
+                self._prompt_re.fullmatch(last_line(b)) is not None or password.search(last_line(b)) is not None),
+                deadline, page=False)
+        line = last_line(buffer)
+        if password.search(line) or re.fullmatch(enable.user_prompt, line):
+            raise NotPrivileged("refused the enable secret (wrong `secret` in the inventory?)")
+        self._set_prompt(line)
 
     def _send(self, command: str) -> None:
         """Send a command after which the prompt may differ (leaving a view): read until any prompt, which
@@ -241,9 +278,26 @@ class CliSession:
         if not self.prompt:
             raise NoPrompt("the session has no prompt yet (prepare it first)")
         ending = re.compile(r"(?:\A|\n)" + re.escape(self.prompt) + r"[ \t]*\Z")
+
+        def at_prompt(text: str) -> bool:
+            return ending.search(text) is not None
+
         self.write(command + "\n")
-        buffer = self._read_until(lambda text: ending.search(text) is not None, self.clock() + self.read_timeout,
-                                  page=True)
+        interrupt = next((i for i in self.profile.interrupts if re.fullmatch(i.command, command.strip())), None)
+        if interrupt is None:
+            buffer = self._read_until(at_prompt, self.clock() + self.read_timeout, page=True)
+            return strip_echo_and_prompt(buffer, command, self.prompt)
+        progress = re.compile(interrupt.progress, re.MULTILINE)
+        started = self.clock()
+
+        def enough(text: str) -> bool:
+            return at_prompt(text) or len(progress.findall(text)) >= interrupt.enough or \
+                self.clock() - started >= interrupt.seconds
+
+        buffer = self._read_until(enough, started + interrupt.seconds + self.read_timeout, page=False, timed=True)
+        if not at_prompt(buffer):
+            self.write("\x03")
+            buffer += self._read_until(at_prompt, self.clock() + self.read_timeout, page=False)
         return strip_echo_and_prompt(buffer, command, self.prompt)
 
 

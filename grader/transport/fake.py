@@ -33,10 +33,23 @@ UNKNOWN = {
     "bash": "-bash: {word}: command not found\n",
 }
 QUESTIONS = {
+    "enable": "Password: ",
     "password": "The password needs to be changed. Change now? [Y/N]: ",
     "save": "The current configuration will be written to the device. Continue? [Y/N]:",
 }
 PAGING_OFF = {"vrp": "screen-length 0 temporary", "ios": "terminal length 0", "vtysh": "terminal length 0"}
+
+
+@dataclass(frozen=True)
+class FakeStream:
+    """Output that keeps coming until interrupted, as a router's ping with no count: ``lines`` one every
+    ``interval`` seconds (then nothing), and on Ctrl-C ``^C`` plus ``summary`` formatted with ``sent`` (the
+    lines shown so far) and ``received``."""
+
+    lines: tuple[str, ...]
+    interval: float = 0.2
+    summary: str = "--- statistics ---\n{sent} packets transmitted, {received} received"
+    received: int | None = None  # default: every line shown is a reply
 
 
 @dataclass
@@ -45,7 +58,7 @@ class FakeDevice:
 
     hostname: str
     style: Style = "ios"
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str | FakeStream] = field(default_factory=dict)
     username: str | None = "student"
     password: str | None = "secret"
     console_login: bool = False  # telnet: ask for user name and password (eNSP consoles do not)
@@ -53,6 +66,8 @@ class FakeDevice:
     banner: str = ""
     first_login_dialog: bool = False  # VRP: "The password needs to be changed. Change now? [Y/N]:"
     start_view: Literal["user", "system", "interface"] = "user"
+    privileged: bool = True  # IOS: start at R1# (else R1>, and `enable` asks for ``enable_secret``)
+    enable_secret: str | None = None
     page_lines: int | None = None  # page output longer than this, until paging is turned off
     refuse_paging_off: bool = False
     stall: dict[str, float] = field(default_factory=dict)  # command → seconds before it answers
@@ -78,12 +93,14 @@ class FakeCli:
     def __init__(self, device: FakeDevice) -> None:
         self.device = device
         self.view = device.start_view
+        self.privileged = device.privileged
         self.paging = device.page_lines is not None
         self.queue: deque[tuple[float, str]] = deque()
         self.closed = False
         self.pending_lines: list[str] = []  # output waiting behind a paging prompt
         self.line = ""
         self.question: str | None = None  # a [Y/N] question waiting for its answer
+        self.stream: tuple[FakeStream, float] | None = None  # a running stream and when it started
         self.lock = threading.Lock()
         self._greet()
 
@@ -100,6 +117,8 @@ class FakeCli:
             return {"user": f"<{name}>", "system": f"[{name}]",
                     "interface": f"[{name}-GigabitEthernet0/0/1]"}[view]
         if style == "ios":
+            if view == "user" and not self.privileged:
+                return f"{name}>"
             return {"user": f"{name}#", "system": f"{name}(config)#", "interface": f"{name}(config-if)#"}[view]
         if style == "vtysh":
             return {"user": f"{name}# ", "system": f"{name}(config)# ", "interface": f"{name}(config-if)# "}[view]
@@ -140,17 +159,37 @@ class FakeCli:
                 return
             if self.pending_lines:
                 self._page_key(char)
+            elif self.stream is not None:
+                if char == "\x03":
+                    self._interrupt()
             elif char in "\r\n":
                 if char == "\n" and self.line == "" and getattr(self, "_last_cr", False):
                     self._last_cr = False
                     continue
                 self._last_cr = char == "\r"
                 line, self.line = self.line, ""
-                self.emit(line + "\n")  # echo
+                self.emit(("" if self.question == "enable" else line) + "\n")  # echo (never a password)
                 self._enter(line)
             else:
                 self._last_cr = False
                 self.line += char
+
+    def _start_stream(self, stream: FakeStream) -> None:
+        self.stream = (stream, time.monotonic())
+        for n, line in enumerate(stream.lines, start=1):
+            self.emit(line + "\n", n * stream.interval)
+
+    def _interrupt(self) -> None:
+        assert self.stream is not None
+        stream, started = self.stream
+        self.stream = None
+        shown = min(len(stream.lines), int((time.monotonic() - started) / stream.interval))
+        with self.lock:  # what was not shown yet never will be
+            now = time.monotonic()
+            self.queue = deque(item for item in self.queue if item[0] <= now)
+        received = shown if stream.received is None else min(stream.received, shown)
+        self.emit("^C\n" + stream.summary.format(sent=shown + 1, received=received) + "\n")
+        self.emit(self.prompt())
 
     def _page_key(self, char: str) -> None:
         style = self.device.style
@@ -197,6 +236,9 @@ class FakeCli:
         if answer is not None:
             return
         text = self._lookup(command)
+        if isinstance(text, FakeStream):
+            self._start_stream(text)
+            return
         if text is None:
             word = command.split()[0]
             self._output(UNKNOWN[device.style].format(command=command, word=word))
@@ -204,6 +246,14 @@ class FakeCli:
         self._output(text, device.stall.get(text_key(device, command), 0.0))
 
     def _answer(self, text: str) -> None:
+        if self.question == "enable":
+            self.question = None
+            if text == self.device.enable_secret:
+                self.privileged = True
+            else:
+                self.emit("% Bad secrets\n\n")
+            self.emit(self.prompt())
+            return
         if text.upper() not in ("Y", "N", "YES", "NO"):  # VRP asks again until it gets Y or N
             self.emit(QUESTIONS[self.question or ""])
             return
@@ -213,7 +263,7 @@ class FakeCli:
             self.emit("Info: The current configuration was saved successfully.\n")
         self.emit(self.prompt())
 
-    def _lookup(self, command: str) -> str | None:
+    def _lookup(self, command: str) -> str | FakeStream | None:
         for known, text in self.device.outputs.items():
             if command == known or abbreviates(command, known):
                 return text
@@ -253,6 +303,14 @@ class FakeCli:
                 self.question = "save"
                 self.emit(QUESTIONS["save"])
                 return ""
+        if style == "ios" and command in ("enable", "en") and not self.privileged:
+            if self.device.enable_secret is None:
+                self.privileged = True
+                self._output("")
+            else:
+                self.question = "enable"
+                self.emit(QUESTIONS["enable"])
+            return ""
         if style in ("ios", "vtysh"):
             if command in ("configure terminal", "conf t"):
                 self.view = "system"
@@ -467,3 +525,16 @@ class FakeNetwork:
 
         device = self.device(params["host"], params["port"])
         return attach_telnet(netmiko_class(params["device_type"])(**params, auto_connect=False), FakeTelnet(device))
+
+
+def devices_from_evidence(evidence: dict[str, Any], dialects: dict[str, Style], **behaviour: Any
+                          ) -> dict[str, FakeDevice]:
+    """One scripted device per node of recorded evidence (a capture's ``Evidence``), answering each recorded
+    command with what it printed then: a recorded scenario replayed through a real session. ``dialects`` gives
+    each node's CLI dialect (its platform profile's); ``behaviour`` applies to every device (paging, ...)."""
+    devices: dict[str, FakeDevice] = {}
+    for node, node_evidence in evidence.items():
+        outputs: dict[str, str | FakeStream] = {command: output.text for command, output in
+                                                node_evidence.outputs.items() if output.error is None}
+        devices[node] = FakeDevice(node, style=dialects[node], outputs=outputs, **behaviour)
+    return devices

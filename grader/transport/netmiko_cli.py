@@ -29,7 +29,15 @@ from typing import Any, Protocol
 from grader.model.evidence import CommandOutput, NodeEvidence
 from grader.model.inventory import Inventory, ResolvedConnection
 from grader.platforms.base import Platform, SessionProfile
-from grader.transport.cli import CliSession, CommandTimeout, NoPrompt, SessionClosed, SessionError, last_line
+from grader.transport.cli import (
+    CliSession,
+    CommandTimeout,
+    NoPrompt,
+    NotPrivileged,
+    SessionClosed,
+    SessionError,
+    last_line,
+)
 
 READ_TIMEOUT_S = 20.0
 RETRY_AFTER_S = 1.0  # a node that cannot be reached is tried once more after this pause, then settled
@@ -170,14 +178,14 @@ def describe_connect_error(exc: BaseException, conn: ResolvedConnection) -> str:
     text = " ".join(str(exc).split())
     if isinstance(exc, NetmikoAuthenticationException | LoginFailed):
         return f"login failed on {where} (wrong username or password?)"
+    if isinstance(exc, SessionError):
+        return f"{where}: {exc}"
     if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
         return f"connection refused by {where} (is the device running?)"
     if "Error reading SSH protocol banner" in text or isinstance(exc, EOFError | ConnectionResetError):
         return f"{where} closed the connection before the SSH banner (not an SSH server, or overloaded?)"
     if isinstance(exc, NetmikoTimeoutException | TimeoutError):
         return f"timed out connecting to {where}"
-    if isinstance(exc, SessionError):
-        return f"{where}: {exc}"
     first = text[:200] if text else type(exc).__name__
     return f"cannot open a session on {where}: {first}"
 
@@ -261,7 +269,7 @@ class NetmikoTransport:
         params = self.device_params(conn, platform)
         raw = self.connector.ssh(params) if conn.transport == "ssh" else self.connector.telnet(params)
         session = CliSession(NetmikoChannel(raw), platform.session, read_timeout=self.read_timeout, clock=self.clock,
-                             sleep=self.sleep)
+                             sleep=self.sleep, secret=conn.secret.get_secret_value() if conn.secret else None)
         try:
             if conn.transport == "telnet":
                 console_login(session, conn, platform.session, self.clock() + conn.timeout)
@@ -300,7 +308,7 @@ class NetmikoTransport:
         except Exception as exc:
             from netmiko.exceptions import NetmikoAuthenticationException
 
-            final = isinstance(exc, LoginFailed | NetmikoAuthenticationException)
+            final = isinstance(exc, LoginFailed | NotPrivileged | NetmikoAuthenticationException)
             return None, describe_connect_error(exc, conn), final
 
     def _run_all(self, session: CliSession, evidence: NodeEvidence, commands: list[str],

@@ -124,3 +124,12 @@ def test_capture_of_another_lab_is_refused() -> None:
     other = ROOT / "labs" / "hcia-ospf-single-area" / "submissions" / "solution"
     code, _, err = run("grade", LAB, "--capture", other)
     assert code == 2 and "a capture of lab 'hcia-ospf-single-area', not 'hcia-static-routing'" in err
+
+
+def test_capture_only_lab_lints_and_refuses_to_deploy() -> None:
+    lab = ROOT / "tests" / "data" / "capture_only"
+    code, out, _ = run("lint", lab)
+    assert code == 0, out
+    code, _, err = run("up", lab)
+    assert code == 3 and err.count("\n") == 1
+    assert "nodes sw1, sw2 name no containerlab kind: the lab is graded from captures or inventories only" in err

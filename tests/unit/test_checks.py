@@ -277,4 +277,15 @@ def test_platform_without_an_ipv6_table_says_so() -> None:
     from grader.platforms import get_platform
 
     with pytest.raises(UnsupportedError, match="IPv6"):
-        get_platform("cisco_ios").command_for(FactRequest.make("r1", "routes", family="ipv6"))
+        get_platform("huawei_vrp").command_for(FactRequest.make("r1", "routes", family="ipv6", vrf="vpna"))
+
+
+def test_a_neighbour_seen_on_two_interfaces_is_named_on_both() -> None:
+    twice = [OspfNeighbor(IPv4Address("2.2.2.2"), IPv4Address("10.0.12.2"), "Full", "eth1"),
+             OspfNeighbor(IPv4Address("2.2.2.2"), IPv4Address("10.0.21.2"), "Init", "eth2")]
+    got, message = run("ospf_neighbor", twice, neighbor="2.2.2.2", interface="eth3")
+    assert got is Outcome.FAIL
+    assert "seen on eth1, eth2" in message and "expected on eth3" in message
+    got, message = run("ospf_neighbor", twice, neighbor="2.2.2.2", interface="eth2")
+    assert got is Outcome.FAIL and "on eth2: is Init, expected Full" in message and "eth1" in message
+    assert run("ospf_neighbor", twice, neighbor="2.2.2.2", interface="eth1")[0] is Outcome.PASS

@@ -78,7 +78,7 @@ def test_waiting_stops_at_the_deadline_and_the_objective_fails() -> None:
     initial = LAB / "submissions" / "initial"
     transport = ConvergingTransport(initial, initial, clock, 0.0)
     waits = {"adjacency-r2-r3": 5.0, "adjacency-r1-r2": 0.0, "ospf-routes": 0.0, "end-to-end": 0.0,
-             "addressing": 0.0}
+             "addressing": 0.0, "router-ping": 0.0}
     report = run(loaded, transport, source="scripted",
                  live=LiveOptions(waits=waits, clock=clock, sleep=clock.sleep)).report
     by_id = {o.id: o for o in report.objectives}
@@ -182,7 +182,7 @@ def test_settle_mode_stops_once_the_facts_stop_changing() -> None:
     clock = FakeClock()
     by_id = grade_at(ScheduledTransport(clock, {"show ip ospf neighbor detail": 1000.0}), clock,
                      settle=frozenset({"adjacency-r1-r2", "adjacency-r2-r3"}),
-                     waits={"ospf-routes": 0.0, "end-to-end": 0.0, "addressing": 0.0})
+                     waits={"ospf-routes": 0.0, "end-to-end": 0.0, "addressing": 0.0, "router-ping": 0.0})
     assert by_id["adjacency-r1-r2"].outcome is Outcome.FAIL
     assert clock.now == 6.0  # settle window of a 45 s wait: 6 s of unchanged facts, not 45 s
 

@@ -7,6 +7,7 @@ container (iproute2 6.1.0, iputils ping). Interactive vtysh pings were interrupt
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address
 from pathlib import Path
 
@@ -127,12 +128,14 @@ def test_linux_supplies_the_facts_of_a_host() -> None:
         "interfaces", "routes", "ping", "running_config", "command"]
 
 
-def test_frr_supplies_every_fact_but_ping() -> None:
+def test_frr_router_ping_is_bounded_by_the_session() -> None:
     frr = get_platform("frr")
-    assert [kind for kind in ALL_KINDS if not frr.supports(kind)] == ["ping"]
-    assert "never ends" in frr.unsupported["ping"]
-    with pytest.raises(UnsupportedError):
-        frr.command_for(request("ping", target="10.0.12.2"))
+    assert all(frr.supports(kind) for kind in ALL_KINDS)
+    assert frr.command_for(request("ping", target="10.0.12.2")) == "ping 10.0.12.2"
+    (interrupt,) = frr.session.interrupts
+    assert re.fullmatch(interrupt.command, "ping 10.0.12.2") and interrupt.enough == 3
+    with pytest.raises(UnsupportedError, match="no source"):
+        frr.command_for(request("ping", target="10.0.12.2", source="1.1.1.1"))
 
 
 def test_frr_ospf_neighbours_come_from_the_detail_form_which_has_areas() -> None:

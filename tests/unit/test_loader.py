@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,20 @@ def test_jinja_is_sandboxed(tmp_path: Path) -> None:
         "      - {type: hostname, node: r1, name: \"{{ ''.__class__.__mro__[1].__subclasses__() }}\"}\n")
     with pytest.raises(LabFileError, match="variable error"):
         load_lab(tmp_path)
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("1.1.1.1; rm -rf /", "holds ';'"),
+    ("$(reboot)", "holds '$'"),
+    ("a\nb", "holds '\\n'"),
+    ({"a": 1}, "a dict"),
+    ([[1]], "a list of lists"),
+    (float("inf"), "not a finite number"),
+    ("x" * 201, "longer than 200"),
+])
+def test_variables_from_outside_are_plain_values(value: object, fragment: str) -> None:
+    loaded = load_lab(ROOT / "labs" / "hcia-static-routing")
+    with pytest.raises(LabFileError, match=re.escape(fragment)):
+        loaded.variables({"lan_b": value})
+    assert loaded.variables({"lan_b": 42})["lan_b"] == 42
+    assert loaded.variables({"lan_b": "10.0.0.0/24"})["lan_b"] == "10.0.0.0/24"

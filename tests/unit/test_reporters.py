@@ -21,7 +21,7 @@ from grader.model.report import (
     ObjectiveResult,
     Outcome,
 )
-from grader.reporters import FORMATS, gradescope, json_report, junit, markdown, render, student_view, terminal
+from grader.reporters import format_names, gradescope, json_report, junit, markdown, render, student_view, terminal
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit.xsd"
 STARTED = datetime(2025, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -126,10 +126,10 @@ def mixed() -> GradeReport:
 def test_unknown_format_names_the_known_ones(mixed: GradeReport) -> None:
     with pytest.raises(ValueError, match="html") as err:
         render(mixed, "html")
-    assert all(fmt in str(err.value) for fmt in FORMATS)
+    assert all(fmt in str(err.value) for fmt in format_names())
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", format_names())
 def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     module = {"terminal": terminal, "json": json_report, "junit": junit, "gradescope": gradescope,
               "markdown": markdown}[fmt]
@@ -137,7 +137,7 @@ def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     assert ("\x1b[" in render(mixed, fmt, color=True)) is (fmt == "terminal")  # colour is for terminals only
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", format_names())
 def test_student_view_hides_hidden_details_everywhere(mixed: GradeReport, fmt: str) -> None:
     shown = render(mixed, fmt)
     hidden = render(mixed, fmt, show_hidden=False)
@@ -320,9 +320,11 @@ def _check_gradescope_types(data: dict) -> None:
 def test_gradescope_documented_fields_only(mixed: GradeReport, show_hidden: bool) -> None:
     data = json.loads(render(mixed, "gradescope", show_hidden=show_hidden))
     _check_gradescope_types(data)
-    assert set(data) == {"score", "execution_time", "output", "visibility", "stdout_visibility", "tests"}
-    assert all(set(t) == {"name", "number", "score", "max_score", "status", "output", "visibility"}
-               for t in data["tests"])
+    assert set(data) == {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
+                         "tests"}
+    assert data["output_format"] == "simple_format"
+    assert all(set(t) == {"name", "number", "score", "max_score", "status", "output", "output_format", "visibility"}
+               and t["output_format"] == "text" for t in data["tests"])
 
 
 def test_gradescope_scores_statuses_visibility(mixed: GradeReport) -> None:
@@ -385,3 +387,26 @@ def test_markdown_escapes_markup_in_device_text(mixed: GradeReport) -> None:
 def test_markdown_all_pass(all_pass: GradeReport) -> None:
     out = markdown.render(all_pass)
     assert "Nothing failed." in out and "— passed ·" in out
+
+
+# --- hostile text ---------------------------------------------------------------------------------------------
+
+HOSTILE = "Lab\x1b]0;pwned\x07 \u202etxt.exe\u202c \x1b[31mred\x1b[0m \x00\x7f \udc80 end"
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "junit", "gradescope", "json"])
+def test_control_characters_bidi_and_surrogates_never_reach_the_output(mixed: GradeReport, fmt: str) -> None:
+    objectives = [o.model_copy(update={"title": HOSTILE, "message": HOSTILE,
+                                       "checks": [c.model_copy(update={"message": HOSTILE}) for c in o.checks]})
+                  for o in mixed.objectives]
+    hostile = mixed.model_copy(update={"lab": mixed.lab.model_copy(update={"title": HOSTILE}),
+                                       "source": HOSTILE, "warnings": [HOSTILE], "objectives": objectives})
+    out = render(hostile, fmt)
+    text = out.decode() if isinstance(out, bytes) else out
+    text.encode("utf-8")  # no lone surrogate: this would raise
+    for bad in ("\x1b", "\x07", "\u202e", "\u202c", "\x00", "\x7f"):
+        assert bad not in text, (fmt, repr(bad))
+    if fmt in ("json", "gradescope"):
+        json.loads(text)  # valid JSON, NaN/Infinity never allowed
+        assert "\\u001b" not in text or fmt == "json"
+    assert "end" in text and "red" in text

@@ -13,6 +13,7 @@ from grader.engine.collect import collect
 from grader.errors import CaptureError, LabFileError
 from grader.loader import load_topology
 from grader.model.evidence import CommandOutput, NodeEvidence
+from grader.model.facts import FactRequest
 from grader.model.inventory import Connection, Inventory
 from grader.platforms import get_platform
 from grader.transport.capture import write_capture
@@ -260,3 +261,55 @@ def test_capture_never_overwrites_a_folder_that_is_not_a_capture(tmp_path: Path)
 def test_inventory_without_the_node_is_an_error() -> None:
     with pytest.raises(LabFileError, match="no entry for node 'r9'"):
         Inventory(nodes={}).resolve("r9")
+
+
+# --- commands that never end by themselves ------------------------------------------------------------------
+
+PING_LINES = tuple(f"64 bytes from 10.0.12.2: icmp_seq={n} ttl=64 time=0.05 ms" for n in range(1, 30))
+
+
+def test_vtysh_ping_is_stopped_after_three_replies_and_its_statistics_read() -> None:
+    from grader.transport.fake import FakeStream
+
+    device = FakeDevice("r1", style="vtysh", outputs={"ping 10.0.12.2": FakeStream(PING_LINES, interval=0.05)})
+    evidence = run({"r1": device}, "r1", "frr", ["ping 10.0.12.2", "show version"], read_timeout=2.0)
+    output = text(evidence, "ping 10.0.12.2")
+    assert output.count("bytes from") >= 3 and "^C" in output
+    value = get_platform("frr").interpret(FactRequest.make("r1", "ping", target="10.0.12.2"), output)
+    assert value.received >= 3 and value.sent >= value.received
+    assert text(evidence, "show version") == "% Unknown command: show version"  # the session answers after it
+
+
+def test_vtysh_ping_without_replies_is_stopped_by_time() -> None:
+    from grader.transport.fake import FakeStream
+
+    silent = FakeStream((), interval=0.05)
+    device = FakeDevice("r1", style="vtysh", outputs={"ping 10.9.9.9": silent})
+    output = text(run({"r1": device}, "r1", "frr", ["ping 10.9.9.9"]), "ping 10.9.9.9")
+    value = get_platform("frr").interpret(FactRequest.make("r1", "ping", target="10.9.9.9"), output)
+    assert value.received == 0 and value.sent >= 1
+
+
+# --- privilege levels -----------------------------------------------------------------------------------------
+
+def test_ios_user_level_is_raised_with_the_enable_secret() -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False, enable_secret="cisco123")
+    evidence = run({"r1": device}, "r1", "cisco_ios", ["show version"], secret=SecretStr("cisco123"))
+    assert text(evidence, "show version").startswith("Cisco IOS")
+    assert device.received[0] == "enable" and "cisco123" not in device.received
+
+
+@pytest.mark.parametrize(("secret", "fragment"), [
+    (None, "asks for the enable secret: give `secret` in the inventory"),
+    (SecretStr("Xq-nope-7"), "refused the enable secret"),
+])
+def test_ios_enable_without_the_right_secret_is_a_node_error(secret: SecretStr | None, fragment: str) -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False, enable_secret="cisco123")
+    evidence = run({"r1": device}, "r1", "cisco_ios", ["show version"], secret=secret)
+    assert evidence.error is not None and fragment in evidence.error, evidence.error
+    assert "cisco123" not in evidence.error and "Xq-nope-7" not in evidence.error
+
+
+def test_ios_enable_without_a_password() -> None:
+    device = FakeDevice("R1", style="ios", outputs=IOS_OUTPUTS, privileged=False)
+    assert text(run({"r1": device}, "r1", "cisco_ios", ["show version"]), "show version").startswith("Cisco")

@@ -89,3 +89,24 @@ def test_silent_peer_times_out(transport: str) -> None:
     with serve(device) as server:
         evidence = collect(server, transport, ["display version"], timeout=1.0)
     assert evidence.error is not None and "\n" not in evidence.error
+
+
+def test_cli_names_the_reason_once_and_prints_no_traceback(tmp_path) -> None:
+    """A peer that accepts TCP and closes before the SSH banner: one reason on the node, nothing from paramiko."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    lab = Path(__file__).resolve().parents[2] / "tests" / "data" / "capture_only"
+    with serve_ssh(FakeDevice("SW1", style="vrp", close_before_banner=True)) as closing:
+        inventory = tmp_path / "inventory.yaml"
+        inventory.write_text(yaml.safe_dump({
+            "defaults": {"username": "student", "password": "secret", "timeout": 3},
+            "nodes": {"sw1": {"host": "127.0.0.1", "port": closing.port}}}))
+        done = subprocess.run([sys.executable, "-m", "grader", "grade", str(lab), "--inventory", str(inventory),
+                               "--no-wait", "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr and "paramiko" not in done.stderr.lower(), done.stderr
+    nodes = {n["node"]: n["error"] for n in __import__("json").loads(done.stdout)["nodes"]}
+    assert "closed the connection before the SSH banner" in nodes["sw1"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from grader.platforms.base import Dialog, Platform, SessionProfile, collect_facts
+from grader.platforms.base import Dialog, Enable, Platform, SessionProfile, collect_facts
 
 # IOS prompts: R1> (user), R1# (privileged), R1(config)#, R1(config-if)#, R1(config-router)#.
 SESSION = SessionProfile(
+    dialect="ios",
     ssh_device_type="cisco_ios",
     telnet_device_type="cisco_ios_telnet",
     prompt=r"[\w.:/-]+(?:\([\w.:/-]+\))?[>#]",
@@ -20,6 +21,7 @@ SESSION = SessionProfile(
         "% Unknown command",
         "% Unrecognized host",
     ),
+    enable=Enable(user_prompt=r"[\w.:/-]+>"),
     dialogs=(
         Dialog(r"Press RETURN to get started", "\n", "console banner"),
         Dialog(r"initial configuration dialog\? \[yes/no\]:", "no\n", "setup dialog"),
@@ -31,5 +33,9 @@ PLATFORM = Platform(
     template_platform="cisco_ios",
     facts=collect_facts(__name__),
     session=SESSION,
+    unsupported={
+        # services and management
+        "telnet_server": "IOS has no Telnet server switch: `transport input` on the VTY lines decides (check vty)",
+    },
     containerlab_kinds=("cisco_iol", "cisco_csr1000v", "vr-csr", "cisco_c8000v", "vr-c8000v"),
 )

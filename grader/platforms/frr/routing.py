@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, ip_network
+from ipaddress import IPv4Address, IPv4Interface, IPv6Interface, ip_network
 from typing import Any
 
-from grader.errors import ParseError
+from grader.checks.interfaces import InterfaceIpv6, Ipv6Address, Vrf
+from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
     BgpNeighbor,
     FactRequest,
@@ -19,9 +20,10 @@ from grader.model.facts import (
 )
 from grader.naming import area_dotted, bgp_state, ospf_state
 from grader.platforms.base import FactSpec
+from grader.platforms.linux.routing import ping as linux_ping
 from grader.platforms.vendor_common import (
     any_address,
-    by_family,
+    by_arg,
     command_rows,
     ipv4_address,
     parse_asn,
@@ -151,11 +153,92 @@ def bgp_neighbors(rows: Rows, text: str, request: FactRequest) -> list[BgpNeighb
     return result
 
 
+def ping_command(request: FactRequest) -> str:
+    """``ping TARGET``: vtysh passes one word to the system's ping (no count, source or VRF), and the session
+    stops it (see the profile's ``interrupts``)."""
+    for arg in ("source", "vrf", "count"):
+        if request.arg(arg):
+            raise UnsupportedError(f"vtysh's ping takes no {arg} (FRR 8.4): ping without it, or from a host")
+    return f"ping {request.arg('target')}"
+
+
+# --- IPv6, VRFs, OSPFv3, OSPF instances ------------------------------------------------------------------
+
+def interfaces_command(request: FactRequest) -> str:
+    """``show interface`` lists the default VRF's interfaces; a check about a VRF reads ``show interface vrf
+    all``, so an interface bound to another VRF is found (and said to be in the wrong one)."""
+    return "show interface vrf all" if request.arg("vrf") else "show interface"
+
+
+def ipv6_interfaces(rows: Rows, text: str, request: FactRequest) -> list[InterfaceIpv6]:
+    """``show interface vrf all``: every ``inet6`` address with its prefix length, link-local ones included
+    (an interface that is down has none: the kernel removes them)."""
+    return [
+        InterfaceIpv6(name=i.name, admin_up=i.admin_up, oper_up=i.oper_up,
+                      addresses=tuple(Ipv6Address(IPv6Interface(a).ip, IPv6Interface(a).network.prefixlen)
+                                      for a in row["ipv6"]))
+        for i, row in zip(interfaces(rows, text, request), rows, strict=True)
+    ]
+
+
+def vrfs(rows: Rows, text: str, request: FactRequest) -> list[Vrf]:
+    """``show interface vrf all``: each interface names its VRF; the default VRF is the global table."""
+    members: dict[str, list[str]] = {}
+    for row in rows:
+        if row["vrf"] and row["vrf"] != "default":
+            members.setdefault(row["vrf"], []).append(row["interface"])
+    return [Vrf(name=name, interfaces=tuple(names)) for name, names in members.items()]
+
+
+def routes_command(request: FactRequest) -> str:
+    """``show ip route [vrf V]``, ``show ipv6 route [vrf V]`` (the same layout, read by ``routes``)."""
+    table = "show ipv6 route" if request.arg("family") == "ipv6" else "show ip route"
+    vrf = request.arg("vrf")
+    return f"{table} vrf {vrf}" if vrf else table
+
+
+def ospf_command(request: FactRequest) -> str:
+    """``show ip ospf [N] [vrf V] neighbor detail``; OSPFv3: ``show ipv6 ospf6 [vrf V] neighbor`` (ospf6d has
+    no instances)."""
+    process, vrf = request.arg("process"), request.arg("vrf")
+    if request.arg("version") == "3":
+        if process:
+            raise UnsupportedError("FRR's ospf6d runs one instance: give no OSPFv3 process")
+        return f"show ipv6 ospf6 vrf {vrf} neighbor" if vrf else "show ipv6 ospf6 neighbor"
+    return " ".join(p for p in ("show ip ospf", process, f"vrf {vrf}" if vrf else None, "neighbor detail") if p)
+
+
+_OSPF6_STATES = {"twoway": "2-Way", "exchange": "Exchange"}
+
+
+def ospf6_neighbors(rows: Rows, text: str, request: FactRequest) -> list[OspfNeighbor]:
+    """``show ipv6 ospf6 neighbor``: ospf6d's words Twoway and ExChange are 2-Way and Exchange; the table
+    has neither the neighbour's address nor the area."""
+    return [
+        OspfNeighbor(router_id=IPv4Address(row["neighbor_id"]), address=None,
+                     state=_OSPF6_STATES.get(row["state"].casefold()) or ospf_state(row["state"]),
+                     interface=row["interface"] or None)
+        for row in rows
+    ]
+
+
+
+def bgp_command(request: FactRequest) -> str:
+    """``show ip bgp summary``; ``show bgp [vrf V] ipv4|ipv6 unicast summary``."""
+    family, vrf = request.arg("family") or "ipv4", request.arg("vrf")
+    if family == "ipv4" and not vrf:
+        return "show ip bgp summary"
+    return f"show bgp vrf {vrf} {family} unicast summary" if vrf else f"show bgp {family} unicast summary"
+
+
 FACTS: dict[str, FactSpec] = {
-    "interfaces": FactSpec("show interface", interfaces),
-    "routes": FactSpec(by_family("show ip route"), routes),
-    "ospf_neighbors": FactSpec("show ip ospf neighbor detail", ospf_neighbors),
-    "bgp_neighbors": FactSpec("show ip bgp summary", bgp_neighbors),
+    "interfaces": FactSpec(interfaces_command, interfaces),
+    "ipv6_interfaces": FactSpec("show interface vrf all", ipv6_interfaces),
+    "vrfs": FactSpec("show interface vrf all", vrfs),
+    "routes": FactSpec(routes_command, routes),
+    "ospf_neighbors": FactSpec(ospf_command, by_arg("version", "3", ospf6_neighbors, ospf_neighbors)),
+    "bgp_neighbors": FactSpec(bgp_command, bgp_neighbors),
     "running_config": FactSpec("show running-config", running_config("hostname", "cisco_ios"), parsed=False),
+    "ping": FactSpec(ping_command, linux_ping, parsed=False),
     "command": FactSpec("{command}", command_rows, parsed=False),
 }

@@ -11,6 +11,7 @@ from grader.platforms.base import Dialog, Platform, SessionProfile, collect_fact
 # VRP prompts: <R1> (user view), [R1] (system view), [R1-GigabitEthernet0/0/1], [R1-ospf-1-area-0.0.0.0];
 # VRP8 adds [~R1] (candidate configuration) and [*R1] (uncommitted changes).
 SESSION = SessionProfile(
+    dialect="vrp",
     ssh_device_type="huawei",
     telnet_device_type="huawei_telnet",
     prompt=r"<[\w.-]+>|\[[~*]?[\w.-]+(?:-[^\]\n]+)?\]",
@@ -36,5 +37,10 @@ PLATFORM = Platform(
     template_platform="huawei_vrp",
     facts=collect_facts(__name__),
     session=SESSION,
+    unsupported={
+        # services and management
+        "hsrp_groups": "HSRP is Cisco's protocol; Huawei routers run VRRP (check vrrp)",
+        "nat_translations": "display nat session all is not parsed yet (no template)",
+    },
     containerlab_kinds=("huawei_vrp", "vr-huawei_vrp"),
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Interface, ip_network
+from ipaddress import IPv4Interface, IPv6Interface, ip_network
 from typing import Any
 
+from grader.checks.interfaces import InterfaceIpv6, Ipv6Address
 from grader.errors import ParseError, UnsupportedError
 from grader.model.facts import (
     FactRequest,
@@ -51,6 +52,16 @@ def interfaces(rows: Rows, text: str, request: FactRequest) -> list[Interface]:
             addresses=tuple(IPv4Interface(address) for address in row["ipv4"]),
         ))
     return result
+
+
+def ipv6_interfaces(rows: Rows, text: str, request: FactRequest) -> list[InterfaceIpv6]:
+    """``ip addr show``: every ``inet6`` address with its prefix length (link-local and ``::1`` included)."""
+    return [
+        InterfaceIpv6(name=i.name, admin_up=i.admin_up, oper_up=i.oper_up,
+                      addresses=tuple(Ipv6Address(IPv6Interface(a).ip, IPv6Interface(a).network.prefixlen)
+                                      for a in row["ipv6"]))
+        for i, row in zip(interfaces(rows, text, request), rows, strict=True)
+    ]
 
 
 def _prefix(text: str, family: str | None) -> IPNetwork:
@@ -120,7 +131,8 @@ def hostname(rows: Rows, text: str, request: FactRequest) -> RunningConfig:
 
 FACTS: dict[str, FactSpec] = {
     "interfaces": FactSpec("ip addr show", interfaces),
-    "routes": FactSpec(by_family("ip -4 route show"), routes),
+    "routes": FactSpec(by_family("ip -4 route show", "ip -6 route show"), routes),
+    "ipv6_interfaces": FactSpec("ip addr show", ipv6_interfaces),
     "ping": FactSpec(ping_command, ping, parsed=False),
     "running_config": FactSpec("hostname", hostname, parsed=False),
     "hostname": FactSpec("hostname", hostname, parsed=False),

@@ -1,0 +1,1 @@
+"""Work on a class of students: reading batch folders (``results``) for exports and class analytics."""
