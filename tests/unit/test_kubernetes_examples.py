@@ -39,8 +39,9 @@ TAGS = {"frr": "frr:0123456789ab", "host": "host:ba9876543210"}
 
 
 def shipped() -> dict[str, list[dict[str, Any]]]:
-    return {path.name: list(yaml.safe_load_all(path.read_text()))
-            for path in sorted((EXAMPLES / "class").glob("*.yaml"))}
+    """Every manifest under examples/kubernetes (the class rendered for two students, and any other)."""
+    return {str(path.relative_to(EXAMPLES)): [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+            for path in sorted(EXAMPLES.rglob("*.yaml"))}
 
 
 def rendered() -> dict[str, list[dict[str, Any]]]:
