@@ -77,6 +77,40 @@ def cgroup_memory(container_id: str) -> int | None:
     return None
 
 
+def cgroup_cpu(container_id: str) -> float:
+    """CPU seconds a container has used so far (cgroup v1 cpuacct, or v2 cpu.stat)."""
+    v1 = Path("/sys/fs/cgroup/cpuacct/docker") / container_id / "cpuacct.usage"
+    if v1.exists():
+        return int(v1.read_text()) / 1e9
+    for base in (Path("/sys/fs/cgroup/system.slice") / f"docker-{container_id}.scope",
+                 Path("/sys/fs/cgroup/docker") / container_id):
+        if (base / "cpu.stat").exists():
+            stat = dict(line.split() for line in (base / "cpu.stat").read_text().splitlines())
+            return int(stat["usage_usec"]) / 1e6
+    return 0.0
+
+
+class CpuMeter:
+    """CPU seconds used by the class's containers and by this process between ``start`` and ``stop``."""
+
+    def __init__(self, container_ids: list[str]) -> None:
+        self.ids = container_ids
+        self.devices = self.grader = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        self._devices = sum(cgroup_cpu(i) for i in self.ids)
+        self._grader = time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.devices = sum(cgroup_cpu(i) for i in self.ids) - self._devices
+        self.grader = time.process_time() - self._grader
+
+
+def load() -> str:
+    return "load " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def proxy_rss(ports: set[int]) -> tuple[int, int]:
     """RSS of the docker-proxy processes publishing ``ports`` (count, bytes); 0 when Docker uses none."""
     count = total = 0
@@ -110,9 +144,11 @@ class Figures:
     host_drop: int = 0
     grade_s: float | None = None
     graded: str = ""
-    nornir_s: float | None = None
+    grade_cpu: tuple[float, float] = (0.0, 0.0)  # devices, grader
     nornir_note: str = ""
+    compared: list[tuple[str, float, float, float, str]] = field(default_factory=list)  # tool, s, dev, grader, load
     teardown_s: float = 0.0
+    loads: dict[str, str] = field(default_factory=dict)
 
     @property
     def containers_total(self) -> int:
@@ -124,6 +160,11 @@ def bench_lab(path: Path, lab_id: str) -> LoadedLab:
     loaded = load_lab(path)
     loaded.lab = loaded.lab.model_copy(update={"id": lab_id})
     return loaded
+
+
+def container_ids(lab_id: str, root: Path) -> list[str]:
+    return [client().containers.get(node.container).id for lab in classroom.class_status(lab_id, root).labs
+            for node in lab.nodes.values()]
 
 
 def measure_memory(lab_id: str, root: Path, figures: Figures) -> None:
@@ -226,12 +267,25 @@ def run_size(n: int, args: argparse.Namespace, base: Path, say: Callable[[str], 
         time.sleep(2.0)  # let the daemons settle before sampling memory
         measure_memory(lab_id, root, figures)
         figures.host_drop = before - mem_available()
+        ids = container_ids(lab_id, root)
+        figures.loads["before grading"] = load()
         say(f"N={n}: grading every lab live ({args.grade_workers} students at a time)")
-        figures.grade_s, figures.graded = grade_with_labgrader(loaded, root, base / f"batch{n}", args.grade_workers)
+        with CpuMeter(ids) as cpu:
+            figures.grade_s, figures.graded = grade_with_labgrader(loaded, root, base / f"batch{n}",
+                                                                   args.grade_workers)
+        figures.grade_cpu = (cpu.devices, cpu.grader)
         if n == args.compare_at:
-            say(f"N={n}: the same collection with Nornir ({args.nornir_workers} workers)")
-            figures.nornir_s, figures.nornir_note = nornir_collect(loaded, root, args.nornir_workers,
-                                                                   base / f"nornir{n}")
+            # interleaved, so that both see the same machine (other work may be running)
+            for round_ in range(args.rounds):
+                say(f"N={n}: round {round_ + 1}: Nornir ({args.nornir_workers} workers), then labgrader")
+                with CpuMeter(ids) as cpu:
+                    seconds, figures.nornir_note = nornir_collect(loaded, root, args.nornir_workers,
+                                                                  base / f"nornir{n}")
+                figures.compared.append(("nornir", seconds, cpu.devices, cpu.grader, load()))
+                with CpuMeter(ids) as cpu:
+                    seconds, _ = grade_with_labgrader(loaded, root, base / f"batch{n}-{round_}",
+                                                      args.grade_workers)
+                figures.compared.append(("labgrader", seconds, cpu.devices, cpu.grader, load()))
     finally:
         say(f"N={n}: removing the class")
         started = time.monotonic()
@@ -265,19 +319,29 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> None:
               f"{f.grade_s if f.grade_s is not None else float('nan'):>8.1f} {f.teardown_s:>10.1f}")
     print()
     for f in all_figures:
-        if f.host_drop and f.nodes:
-            per_lab = f.host_drop / f.n
-            print(f"N={f.n}: {_mib(per_lab)} MiB per lab of the host's memory; 40 labs: "
-                  f"{per_lab * 40 / 2**30:.2f} GiB (target: within 24 GB); graded: {f.graded}")
-    compared = [f for f in all_figures if f.nornir_s is not None]
-    for f in compared:
-        assert f.grade_s is not None and f.nornir_s is not None
+        if f.nodes:
+            labs = f.n - f.failed
+            per_lab = (f.containers_total + f.proxies[1]) / max(1, labs)
+            print(f"N={f.n}: {_mib(per_lab)} MiB per lab (its containers and SSH proxies); 40 labs: "
+                  f"{per_lab * 40 / 2**30:.2f} GiB (target: within 24 GB). The host's MemAvailable fell by "
+                  f"{_mib(f.host_drop / max(1, labs))} MiB per lab (other work on the machine moves this one)")
+    for f in all_figures:
+        if f.grade_s is not None:
+            print(f"N={f.n}: graded in {f.grade_s:.1f} s ({f.graded}); CPU: devices {f.grade_cpu[0]:.1f} s, "
+                  f"grader {f.grade_cpu[1]:.1f} s; {f.loads.get('before grading', '')}")
+    for f in all_figures:
+        if not f.compared:
+            continue
         print()
-        print(f"N={f.n}, live grading of every lab against a plain Nornir + netmiko collection:")
-        print(f"  {'labgrader batch --class (collect, parse, judge, write reports)':<66} {f.grade_s:>7.1f} s")
-        print(f"  {'Nornir threaded runner + netmiko_send_command (collect only)':<66} {f.nornir_s:>7.1f} s")
-        print(f"  ratio labgrader / Nornir: {f.grade_s / f.nornir_s:.2f} (target: at most 0.5); Nornir: "
-              f"{f.nornir_note}")
+        print(f"N={f.n}, live grading of every lab (labgrader: collect, parse, judge, write reports) against a plain "
+              f"Nornir + netmiko collection of the same commands ({f.nornir_note}), interleaved:")
+        print(f"  {'tool':<10} {'wall s':>7} {'device CPU s':>12} {'grader CPU s':>12}  machine")
+        for tool, seconds, devices, grader, when in f.compared:
+            print(f"  {tool:<10} {seconds:>7.1f} {devices:>12.1f} {grader:>12.1f}  {when}")
+        ours = statistics.median(c[1] for c in f.compared if c[0] == "labgrader")
+        theirs = statistics.median(c[1] for c in f.compared if c[0] == "nornir")
+        print(f"  medians: labgrader {ours:.1f} s, Nornir {theirs:.1f} s; ratio {ours / theirs:.2f} "
+              "(target: at most 0.5)")
 
 
 def mem_total() -> int:
@@ -296,6 +360,7 @@ def main() -> None:
     parser.add_argument("--grade-workers", type=int, default=8, help="students graded at once")
     parser.add_argument("--compare-at", type=int, default=20, help="N at which to run Nornir (0: never)")
     parser.add_argument("--nornir-workers", type=int, default=20, help="Nornir's threaded runner (its default: 20)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the comparison")
     args = parser.parse_args()
     sizes = [int(s) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
     if args.compare_at and args.compare_at in sizes:

@@ -112,10 +112,15 @@ def wait_ready(node: str, container: Container, port: int, deadline: float,
         code, output = container.exec_run(["sh", "-c", _STATUS])
         management, _, text = output.decode(errors="replace").partition("\n")
         first, _, rest = text.partition("\n")
-        if first.strip() == "0" and "vtysh does not answer" not in rest:
+        status = first.strip()
+        if status == "0" and "vtysh does not answer" not in rest:
             return management.strip() == "isolated"
-        if first.strip() not in ("0", "pending"):
-            raise DeployError(_problem(node, int(first) if first.strip().isdigit() else code, rest))
+        if status.isdigit() and status != "0":
+            raise DeployError(_problem(node, int(status), rest))
+        if status not in ("0", "pending", "") or management.strip() not in ("isolated", "shared"):
+            # not what the status script prints: say what came back rather than guess
+            shown = "; ".join(line.strip() for line in output.decode(errors="replace").splitlines()[:3])
+            raise DeployError(f"node {node}: unexpected readiness answer (exit status {code}): {shown!r}")
         if cancel.is_set():
             raise DeployError(f"node {node}: cancelled")
         if time.monotonic() > deadline:
