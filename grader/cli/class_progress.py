@@ -7,7 +7,6 @@ each finishes. A failure is printed at once, above the bar, and the others go on
 from __future__ import annotations
 
 import threading
-import time
 from types import TracebackType
 
 from rich.console import Console
@@ -26,10 +25,10 @@ class ClassProgress(ClassObserver):
         self.live = self.console.is_terminal
         self.verb = verb
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True)
-        self.total: TaskID | None = None
-        self.students: dict[str, TaskID] = {}
-        self.started: dict[str, float] = {}
+                                 MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[now]}"),
+                                 console=self.console, transient=True)
+        self.task: TaskID | None = None
+        self.running: list[str] = []
         self.lock = threading.Lock()
 
     def __enter__(self) -> ClassProgress:
@@ -42,30 +41,36 @@ class ClassProgress(ClassObserver):
         if self.live:
             self.progress.stop()
 
+    def _now(self) -> str:
+        shown = ", ".join(printable(s, one_line=True) for s in self.running[:4])
+        more = f" and {len(self.running) - 4} more" if len(self.running) > 4 else ""
+        return f"now: {shown}{more}" if shown else ""
+
     def class_started(self, students: int, to_deploy: int) -> None:
         if self.live:
-            self.total = self.progress.add_task(f"{self.verb} {to_deploy} of {students} labs", total=students)
+            kept = students - to_deploy
+            label = f"{self.verb} {to_deploy} labs" + (f" ({kept} already up)" if kept else "")
+            self.task = self.progress.add_task(label, total=students, now="")
+        elif to_deploy < students:
+            self.console.print(f"{students - to_deploy} of {students} labs are up already", markup=False,
+                               highlight=False)
 
     def student_started(self, student: str) -> None:
         with self.lock:
-            self.started[student] = time.monotonic()
-            if self.live:
-                self.students[student] = self.progress.add_task(
-                    f"  {printable(student, one_line=True)}", total=None)
+            self.running.append(student)
+            if self.task is not None:
+                self.progress.update(self.task, now=self._now())
 
     def student_finished(self, outcome: StudentOutcome) -> None:
         name = printable(outcome.student, one_line=True)
         with self.lock:
+            if outcome.student in self.running:
+                self.running.remove(outcome.student)
             if outcome.status == "failed":
                 self.console.print(f"[red]{escape(name)}: {escape(printable(outcome.error or 'failed', one_line=True))}"
-                                   "[/red]",
-                                   markup=True, highlight=False, soft_wrap=True)
-            elif not self.live:
+                                   "[/red]", markup=True, highlight=False, soft_wrap=True)
+            elif not self.live and outcome.status != "kept":
                 self.console.print(f"{name}: {outcome.status} ({outcome.seconds:.1f} s)", markup=False,
                                    highlight=False)
-            if self.live:
-                task = self.students.pop(outcome.student, None)
-                if task is not None:
-                    self.progress.remove_task(task)
-                if self.total is not None:
-                    self.progress.advance(self.total)
+            if self.task is not None:
+                self.progress.update(self.task, advance=1, now=self._now())
