@@ -30,9 +30,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from docker.models.containers import Container
 from pydantic import SecretStr
 
 from grader.errors import DeployError, GraderError
@@ -51,6 +50,9 @@ from grader.runtime.state import (
     remove_containers,
 )
 from grader.text import printable
+
+if TYPE_CHECKING:  # the Docker SDK (labgrader[lab]) is imported only when Docker is talked to
+    from docker.models.containers import Container
 
 DEFAULT_LISTEN = "127.0.0.1"
 DEFAULT_WORKERS = 4

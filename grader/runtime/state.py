@@ -9,13 +9,13 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from docker.errors import APIError, NotFound
-from docker.models.containers import Container
+from typing import TYPE_CHECKING
 
 from grader.errors import DeployError
 from grader.model.topology import PLATFORM_LABEL
-from grader.runtime.dockerapi import client
+
+if TYPE_CHECKING:  # the Docker SDK (labgrader[lab]) is imported only by what talks to Docker
+    from docker.models.containers import Container
 
 LAB_LABEL = "labgrader.lab"
 NODE_LABEL = "labgrader.node"
@@ -98,6 +98,10 @@ def ssh_port(container: Container) -> int | None:
 
 def lab_containers(lab_id: str | None = None) -> list[Container]:
     """Containers of one lab (or of every lab), whatever their state."""
+    from docker.errors import APIError
+
+    from grader.runtime.dockerapi import client
+
     label = f"{LAB_LABEL}={lab_id}" if lab_id is not None else LAB_LABEL
     try:
         return client().containers.list(all=True, filters={"label": label})
@@ -142,6 +146,8 @@ def lab_status(lab_id: str) -> LabStatus | None:
 def remove_containers(containers: Iterable[Container]) -> list[str]:
     """Force-remove containers (their network namespaces, and so their links, go with them)."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from docker.errors import APIError, NotFound
 
     def remove(container: Container) -> str | None:
         try:
