@@ -236,6 +236,18 @@ def _check_students(students: list[Student], lab_id: str) -> None:
         seen[slug] = student.id
 
 
+def _check_bindable(listen: str) -> str:
+    """``listen`` if this machine has that address (else every student's deployment would fail alike)."""
+    family = socket.AF_INET6 if ":" in listen else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((listen, 0))
+    except OSError as exc:
+        raise DeployError(f"cannot listen on {listen}: {exc.strerror or exc} (is it an address of this machine?)"
+                          ) from None
+    return listen
+
+
 def _default_host(listen: str) -> str:
     return socket.getfqdn() if listen in ("0.0.0.0", "::") else listen
 
@@ -263,7 +275,7 @@ def class_up(loaded: LoadedLab, students: list[Student], *, config: str = "initi
         if previous is not None and deployed and listen is not None and listen != previous.listen:
             raise DeployError(f"class {lab_id} is deployed on {previous.listen}; take it down "
                               f"(`labgrader class down {lab_id}`) before deploying it on {listen}")
-        chosen = check_listen(listen or (previous.listen if previous else DEFAULT_LISTEN))
+        chosen = _check_bindable(check_listen(listen or (previous.listen if previous else DEFAULT_LISTEN)))
         if previous is not None and deployed and username != previous.username:
             raise DeployError(f"class {lab_id} logs in as {previous.username!r}; take it down before changing "
                               "the user name")

@@ -140,3 +140,9 @@ def test_inventories_carry_each_students_password(docker: FakeDocker, tmp_path: 
     assert resolved.password is not None and resolved.password.get_secret_value() == password
     assert (resolved.host, resolved.username) == ("127.0.0.1", "student")
     assert password not in repr(inventories["a"])
+
+
+def test_an_address_this_machine_does_not_have_is_refused_once(docker: FakeDocker, tmp_path: Path) -> None:
+    with pytest.raises(DeployError, match=r"cannot listen on 192\.0\.2\.1"):
+        classroom.class_up(load_lab(STATIC), [Student("a")], root=tmp_path, listen="192.0.2.1")
+    assert docker.calls == []
