@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.engine.plan import build_plan  # noqa: E402
 from grader.loader import LoadedLab, load_lab  # noqa: E402
-from grader.runtime import classroom  # noqa: E402
+from grader.runtime import classaccess, classroom  # noqa: E402
 from grader.runtime.classroom import Student  # noqa: E402
 from grader.runtime.classstore import ClassStore  # noqa: E402
 from grader.runtime.dockerapi import client  # noqa: E402
@@ -183,12 +183,45 @@ def measure_memory(lab_id: str, root: Path, figures: Figures) -> None:
 
 
 def grade_with_labgrader(loaded: LoadedLab, root: Path, out: Path, workers: int) -> tuple[float, str]:
-    """Grade every student's lab live, as ``labgrader batch LAB --class`` does; (seconds, summary)."""
-    from grader.classwork.live_class import grade_class
+    """Grade every student's lab live, as ``labgrader batch LAB --class`` does; (seconds, summary).
+
+    Without the batch module (``grader.classwork.batch``) in this installation, the students are graded by
+    the session API's ``grade_live`` in ``workers`` threads and each report is written as JSON: the same
+    collection, parsing and judging, without the batch's journal."""
+    try:
+        from grader.classwork.batch import run_batch  # noqa: F401
+    except ImportError:
+        return _grade_with_session_api(loaded, root, out, workers)
+    from grader.cli.class_batch import grade_class
 
     started = time.monotonic()
     summary = grade_class(loaded, out, root=root, workers=workers)
-    return time.monotonic() - started, summary
+    return time.monotonic() - started, f"batch --class: {summary}"
+
+
+def _grade_with_session_api(loaded: LoadedLab, root: Path, out: Path, workers: int) -> tuple[float, str]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.engine.session import grade_live
+    from grader.reporters import render
+
+    started = time.monotonic()
+    transports, problems = classaccess.class_transports(loaded.lab.id, root)
+    settings = classroom.class_status(loaded.lab.id, root).settings
+    assert settings is not None
+    out.mkdir(parents=True, exist_ok=True)
+
+    def one(student: str) -> float:
+        report = grade_live(loaded, transports[student], settings.students[student].variables).report
+        (out / f"{student}.json").write_text(render(report, "json"))
+        return report.score
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        scores = list(pool.map(one, sorted(transports)))
+    seconds = time.monotonic() - started
+    full = sum(score == loaded.lab.max_score for score in scores)
+    return seconds, (f"grade_live per student in {workers} threads (no batch module here): {len(scores)} graded, "
+                     f"{full} with full marks, {len(problems)} not gradable")
 
 
 def nornir_collect(loaded: LoadedLab, root: Path, workers: int, scratch: Path) -> tuple[float, str]:

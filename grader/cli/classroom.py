@@ -121,7 +121,8 @@ def class_up(lab: Path, roster: Path, student_variants: bool, listen: str | None
 
 def _write_sheets(lab_id: str, title: str, extra_dir: Path | None) -> list[Path]:
     from grader.runtime.access_sheet import write_sheets
-    from grader.runtime.classroom import ClassStore, access_entries, default_root
+    from grader.runtime.classaccess import access_entries
+    from grader.runtime.classroom import ClassStore, default_root
 
     entries = access_entries(lab_id)
     paths = write_sheets(ClassStore(default_root(), lab_id).directory, lab_id, title, entries)
@@ -132,7 +133,7 @@ def _write_sheets(lab_id: str, title: str, extra_dir: Path | None) -> list[Path]
 
 def _sheet_text(lab_id: str, show_passwords: bool) -> str:
     from grader.runtime.access_sheet import sheet_text
-    from grader.runtime.classroom import access_entries
+    from grader.runtime.classaccess import access_entries
 
     return sheet_text(lab_id, access_entries(lab_id), show_passwords=show_passwords)
 
@@ -192,7 +193,7 @@ def class_down(lab: str, students: tuple[str, ...]) -> None:
 def class_sheet(lab: str, fmt: str, output: Path | None, show_passwords: bool) -> None:
     """Print (or write) the access sheet of the class LAB again."""
     from grader.runtime.access_sheet import sheet_csv, sheet_html, sheet_text
-    from grader.runtime.classroom import access_entries
+    from grader.runtime.classaccess import access_entries
 
     lab_id = _lab_id(lab)
     entries = access_entries(lab_id)

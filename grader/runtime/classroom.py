@@ -32,11 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import SecretStr
-
 from grader.errors import DeployError, GraderError
 from grader.loader import LoadedLab
-from grader.model.inventory import Connection, Inventory
 from grader.runtime.classstore import ClassSettings, ClassStore, StudentRecord
 from grader.runtime.state import (
     CLASS_LABEL,
@@ -45,7 +42,6 @@ from grader.runtime.state import (
     NodeStatus,
     check_lab_id,
     check_listen,
-    connect_host,
     node_status,
     remove_containers,
 )
@@ -387,38 +383,3 @@ def class_down(lab_id: str, students: list[str] | None = None, root: Path | None
                 return len(containers)
         store.forget(None)
     return len(containers)
-
-
-def access_entries(lab_id: str, root: Path | None = None) -> list[AccessEntry]:
-    """Every student's access (host, user, ports and password), for the access sheet."""
-    view = class_status(lab_id, root)
-    if view.settings is None:
-        raise DeployError(f"no class {lab_id!r} was deployed here (see `labgrader class status`)")
-    passwords = ClassStore(root or default_root(), lab_id).passwords()
-    return [AccessEntry(lab.student, lab.name, view.settings.host, view.settings.username, lab.ports, lab.state,
-                        passwords.get(lab.student, "")) for lab in view.labs]
-
-
-def class_inventories(lab_id: str, root: Path | None = None) -> tuple[dict[str, Inventory], dict[str, str]]:
-    """How the grader reaches each ready student's lab (passwords from the class's store), and why each other
-    student's lab cannot be graded (student id → one line)."""
-    view = class_status(lab_id, root)
-    if view.settings is None:
-        raise DeployError(f"no class {lab_id!r} was deployed here (see `labgrader class status`)")
-    passwords = ClassStore(root or default_root(), lab_id).passwords()
-    inventories: dict[str, Inventory] = {}
-    problems: dict[str, str] = {}
-    for lab in view.labs:
-        if lab.state != "ready":
-            problems[lab.student] = f"the student's lab is {lab.state} (see `labgrader class status {lab_id}`)"
-            continue
-        if lab.student not in passwords:
-            problems[lab.student] = "no password is known for the student's lab"
-            continue
-        host = connect_host(next(iter(lab.nodes.values())).ssh_host)
-        defaults = Connection(transport="ssh", username=view.settings.username,
-                              password=SecretStr(passwords[lab.student]))
-        inventories[lab.student] = Inventory(defaults=defaults, nodes={
-            node: Connection(host=host, port=port) for node, port in lab.ports.items()})
-    return inventories, problems
-

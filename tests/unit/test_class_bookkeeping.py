@@ -14,7 +14,7 @@ pytest.importorskip("docker")
 
 from grader.errors import DeployError
 from grader.loader import load_lab
-from grader.runtime import classroom
+from grader.runtime import classaccess, classroom
 from grader.runtime import deploy as deploy_module
 from grader.runtime.classroom import Student
 from grader.runtime.classstore import ClassStore
@@ -133,7 +133,7 @@ def test_inventories_carry_each_students_password(docker: FakeDocker, tmp_path: 
     loaded = load_lab(STATIC)
     docker.fail = {"b"}
     classroom.class_up(loaded, [Student("a"), Student("b")], root=tmp_path)
-    inventories, problems = classroom.class_inventories(loaded.lab.id, tmp_path)
+    inventories, problems = classaccess.class_inventories(loaded.lab.id, tmp_path)
     assert set(inventories) == {"a"} and "absent" in problems["b"]
     resolved = inventories["a"].resolve("r1", environ={})
     password = ClassStore(tmp_path, loaded.lab.id).passwords()["a"]
