@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import statistics
 import sys
@@ -155,11 +156,19 @@ class Figures:
         return sum(sum(v) for v in self.per_platform.values())
 
 
-def bench_lab(path: Path, lab_id: str) -> LoadedLab:
-    """The lab under a throw-away id, so its containers never clash with a class deployed by hand."""
+def bench_lab(path: Path, lab_id: str, scratch: Path) -> LoadedLab:
+    """A copy of the lab under a throw-away id, so its containers never clash with a class deployed by hand
+    (the copy, not an id changed in memory: batch grading loads the lab from its folder)."""
     loaded = load_lab(path)
-    loaded.lab = loaded.lab.model_copy(update={"id": lab_id})
-    return loaded
+    copy = scratch / "labs" / lab_id
+    if not copy.exists():
+        shutil.copytree(loaded.directory, copy)
+        topology = Path(os.path.normpath(copy / os.path.relpath(loaded.topology_path, loaded.directory)))
+        topology.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(loaded.topology_path, topology)
+        text = (copy / "lab.yaml").read_text(encoding="utf-8")
+        (copy / "lab.yaml").write_text(re.sub(r"(?m)^id: .*$", f"id: {lab_id}", text, count=1), encoding="utf-8")
+    return load_lab(copy)
 
 
 def container_ids(lab_id: str, root: Path) -> list[str]:
@@ -284,7 +293,7 @@ def nornir_collect(loaded: LoadedLab, root: Path, workers: int, scratch: Path) -
 
 def run_size(n: int, args: argparse.Namespace, base: Path, say: Callable[[str], None]) -> Figures:
     lab_id = f"bench{os.getpid()}"
-    loaded = bench_lab(args.lab, lab_id)
+    loaded = bench_lab(args.lab, lab_id, base)
     root = base / f"state{n}"
     students = [Student(f"s{i:03d}") for i in range(1, n + 1)]
     figures = Figures(n)
