@@ -10,10 +10,11 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
@@ -21,10 +22,12 @@ from grader.checks import CHECK_TYPES, CheckParams, CheckType
 from grader.errors import LabFileError
 from grader.model.lab import Lab, Objective
 from grader.model.topology import PLATFORM_LABEL, Topology
+from grader.netfilters import FILTERS
 from grader.yamlsource import PathKey, YamlSource, load_yaml
 
 LAB_FILE = "lab.yaml"
 _JINJA = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
+_JINJA.filters.update(FILTERS)  # host, address, network, prefixlen, netmask, wildcard (subnet variables)
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,16 @@ class LoadedLab:
                 from None
 
 
+@lru_cache(maxsize=4096)
+def _template(source: str) -> Template:
+    """A compiled template, kept: a lab's strings are rendered again for every grading."""
+    return _JINJA.from_string(source)
+
+
 def render_value(value: Any, variables: dict[str, Any]) -> Any:
     """Render every string inside ``value`` as a sandboxed Jinja template (undefined names are errors)."""
     if isinstance(value, str):
-        return _JINJA.from_string(value).render(variables) if ("{{" in value or "{%" in value) else value
+        return _template(value).render(variables) if ("{{" in value or "{%" in value) else value
     if isinstance(value, list):
         return [render_value(v, variables) for v in value]
     if isinstance(value, dict):

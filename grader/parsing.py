@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from io import StringIO
 from pathlib import Path
@@ -77,6 +78,7 @@ def _normalise_command(command: str) -> str:
     return " ".join(command.split())
 
 
+@lru_cache(maxsize=4096)
 def find_template(platform: str, command: str) -> Path:
     """The template file for ``command`` on ``platform``; ``TemplateError`` when there is none."""
     command = _normalise_command(command)
@@ -112,9 +114,22 @@ def compile_template(path: Path) -> textfsm.TextFSM:
         raise TemplateError(f"{path.name}: does not compile: {exc}") from exc
 
 
+_COMPILED = threading.local()  # per thread: a TextFSM object holds the state of the parse it is doing
+
+
+def _reusable(path: Path) -> textfsm.TextFSM:
+    """The template at ``path`` compiled once per thread, reset for a new parse."""
+    fsms: dict[Path, textfsm.TextFSM] = _COMPILED.__dict__.setdefault("fsms", {})
+    fsm = fsms.get(path)
+    if fsm is None:
+        fsm = fsms[path] = compile_template(path)
+    fsm.Reset()
+    return fsm
+
+
 def parse_with_template(path: Path, text: str) -> list[dict[str, Any]]:
     """Rows of ``text`` parsed by the template at ``path``; keys are lower-case value names."""
-    fsm = compile_template(path)
+    fsm = _reusable(path)
     try:
         rows = fsm.ParseTextToDicts(text)
     except textfsm.TextFSMError as exc:

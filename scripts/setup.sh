@@ -44,9 +44,11 @@ if [ ! -x .venv/bin/python ]; then
     log "creating .venv"
     python3 -m venv .venv
 fi
-log "installing labgrader into .venv"
+extras=test
+[ -n "${LABGRADER_NO_DOCKER:-}" ] || extras=test,lab   # lab: the Docker SDK, to run labs on containers
+log "installing labgrader[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e ".[$extras]"
 
 if [ -z "${LABGRADER_NO_DOCKER:-}" ]; then
     log "building device images (only when their recipe changed)"

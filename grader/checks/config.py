@@ -7,6 +7,7 @@ at lines under that area, and a line elsewhere never satisfies the check by acci
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated
 
 from hier_config import Platform as HierPlatform
@@ -54,10 +55,32 @@ class ConfigParams(CheckParams):
         return value
 
 
+@lru_cache(maxsize=16)
 def parse_config(config: RunningConfig) -> HConfigBase:
-    """The configuration as a hier_config tree (FRR's ``exit`` lines dropped: indentation is the structure)."""
+    """The configuration as a hier_config tree (FRR's ``exit`` lines dropped: indentation is the structure).
+    Kept for the next check of the same configuration: callers only read the tree."""
     lines = [ln for ln in config.text.splitlines() if ln.strip() not in {"exit", "exit-vrf"}]
+    if config.dialect == "huawei_vrp":
+        lines = vrp_top_level(lines)
     return get_hconfig(_DIALECTS.get(config.dialect, HierPlatform.GENERIC), "\n".join(lines))
+
+
+def vrp_top_level(lines: list[str]) -> list[str]:
+    """VRP prints some top-level commands one space in, in a section of their own after a ``#`` line
+    (`` sysname R1``, `` nat address-group 1 A B``, `` stelnet server enable``): each section is moved left by
+    the indentation of its first line, so these stay top-level instead of joining the section above. Only a
+    ``#`` in the first column ends a section (BGP's `` #`` lines separate address families inside it)."""
+    result: list[str] = []
+    shift: int | None = None
+    for line in lines:
+        if line.rstrip() == "#":
+            shift = None
+        elif shift is None and line.strip():
+            shift = len(line) - len(line.lstrip(" "))
+        if shift and line[:shift].isspace():
+            line = line[shift:]
+        result.append(line)
+    return result
 
 
 def _line_matches_parent(pattern: str, text: str) -> bool:

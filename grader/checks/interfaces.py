@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Interface, IPv6Address, IPv6Interface
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from grader.checks.base import CheckParams, CheckType, as_row, evidence_of, verdict
 from grader.checks.registry import check_type, fact_kind
@@ -68,6 +68,13 @@ def _ipv6_param(value: str) -> str:
         raise ValueError(f"{value!r} is not an IPv6 address (2001:db8::1/64, fe80::1)") from None
 
 State = Literal["up", "down"]
+# One address may be written as a string (the validator below makes a list of it).
+Ipv6List = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
+
+# One address may be written as a string (the validator makes it a list of one).
+Ipv6List = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
 
 
 class InterfaceParams(CheckParams):
@@ -76,7 +83,7 @@ class InterfaceParams(CheckParams):
     admin: State | None = Field(default=None, description="expected administrative state")
     oper: State | None = Field(default=None, description="expected operational (line protocol) state")
     ipv4: IPv4Interface | None = Field(default=None, description="expected IPv4 address/prefix length")
-    ipv6: list[str] | None = Field(default=None, description="expected IPv6 addresses, each with its prefix "
+    ipv6: Ipv6List | None = Field(default=None, description="expected IPv6 addresses, each with its prefix "
                                    "length (2001:db8::1/64) or without (any length), global or link-local "
                                    "(fe80::1); one address or a list, all must be present")
     vrf: PlainName | None = Field(default=None, description="the VRF / VPN instance the interface is bound to")

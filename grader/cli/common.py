@@ -44,6 +44,8 @@ def one_line_errors(func: F) -> F:
         except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a defect: still one line, with a way to see the traceback
+            if isinstance(exc, ModuleNotFoundError) and exc.name == "docker":  # installed without the extra
+                fail("this command needs Docker support: pip install 'labgrader[lab]'", EXIT_ENVIRONMENT)
             if os.environ.get("LABGRADER_DEBUG"):
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (set LABGRADER_DEBUG=1 for a traceback)",
@@ -63,6 +65,38 @@ def with_variables(func: F) -> F:
     for option in reversed(_VARIABLE_OPTIONS):
         func = option(func)
     return func
+
+
+_STUDENT_OPTIONS = [
+    click.option("--student", metavar="ID", help="The student whose own variables (variant) apply."),
+    click.option("--course", "course_file", type=click.Path(path_type=Path, dir_okay=False),
+                 envvar="LABGRADER_COURSE", show_envvar=True,
+                 help="Instructors: the course file (course secret and roster) that decides each student's "
+                      "variables."),
+]
+
+
+def with_student(func: F) -> F:
+    """The ``--student ID`` and ``--course FILE`` options (with ``with_variables``)."""
+    for option in reversed(_STUDENT_OPTIONS):
+        func = option(func)
+    return func
+
+
+def student_variables(loaded: Any, student: str | None, course_file: Path | None, pairs: tuple[str, ...],
+                      vars_file: Path | None) -> dict[str, Any]:
+    """The variables for a command: a student's from the course (instructors), else ``--vars``/``--var``."""
+    from grader.classwork.course import load_course
+    from grader.classwork.roster import check_student_id
+    from grader.classwork.submission import variables_for
+
+    if student is not None:
+        try:
+            check_student_id(student)
+        except ValueError as exc:
+            raise LabFileError([f"--student: {exc}"]) from None
+    course = load_course(course_file) if course_file is not None else None
+    return variables_for(loaded, student, course, parse_variables(pairs, vars_file))
 
 
 def parse_variables(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from grader.cli.common import EXIT_NOT_PASSED, EXIT_OK, one_line_errors, parse_variables, with_variables, write_output
+from grader.cli.common import (
+    EXIT_NOT_PASSED,
+    EXIT_OK,
+    one_line_errors,
+    student_variables,
+    with_student,
+    with_variables,
+    write_output,
+)
 from grader.errors import LabFileError
 from grader.reporters import format_names
 
@@ -16,6 +24,8 @@ from grader.reporters import format_names
 @click.argument("lab", type=click.Path(path_type=Path))
 @click.option("--capture", "capture_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Grade recorded output (a capture folder).")
+@click.option("--bundle", "bundle_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Grade a submission bundle (made by `labgrader submit`).")
 @click.option("--inventory", "inventory_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Grade live devices listed in an inventory file.")
 @click.option("--live", is_flag=True, help="Grade the lab deployed by `labgrader up` (its inventory).")
@@ -33,35 +43,54 @@ from grader.reporters import format_names
 @click.option("--max-file-mb", type=click.FloatRange(min=0.001, max=1024), default=8.0, show_default=True,
               help="Largest command output a capture may hold.")
 @with_variables
+@with_student
 @one_line_errors
-def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live: bool, fmt: str,
-          output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None,
+def grade(lab: Path, capture_dir: Path | None, bundle_file: Path | None, inventory_file: Path | None, live: bool,
+          fmt: str, output: Path | None, student_view: bool, color: bool | None, save_capture: Path | None,
           max_wait: float | None, no_wait: bool, strict: bool, max_file_mb: float, var_pairs: tuple[str, ...],
-          vars_file: Path | None) -> None:
-    """Grade LAB from a capture (--capture), an inventory (--inventory) or the running lab (--live)."""
-    from grader.engine.session import grade_capture, grade_live
+          vars_file: Path | None, student: str | None, course_file: Path | None) -> None:
+    """Grade LAB from a capture (--capture), a bundle (--bundle), an inventory (--inventory) or the running lab
+    (--live). With --student (and --course), that student's variables apply."""
+    from grader.engine.session import Identity, grade_capture, grade_live
     from grader.loader import load_lab
     from grader.reporters import render
 
-    if sum(x is not None and x is not False for x in (capture_dir, inventory_file, live or None)) != 1:
-        raise LabFileError(["give exactly one of --capture DIR, --inventory FILE or --live"])
+    sources = (capture_dir, bundle_file, inventory_file, live or None)
+    if sum(x is not None for x in sources) != 1:
+        raise LabFileError(["give exactly one of --capture DIR, --bundle FILE, --inventory FILE or --live"])
     loaded = load_lab(lab)
-    variables = parse_variables(var_pairs, vars_file)
-    if capture_dir is not None:
+    if bundle_file is not None:
+        from grader.classwork.course import load_course
+        from grader.classwork.submission import grade_bundle, read_bundle
+
+        bundle = read_bundle(bundle_file)
+        whose = student or bundle.manifest.student
+        variables = student_variables(loaded, whose if course_file else student, course_file, var_pairs,
+                                      vars_file)
+        course = load_course(course_file) if course_file else None
+        assignment = course.assignment(loaded) if course and loaded.lab.pool_groups() else None
+        grading = grade_bundle(loaded, bundle, variables, student=whose, assignment=assignment)
+        if strict and grading.warnings:
+            raise LabFileError([f"{bundle.origin}: {grading.warnings[0]} (--strict)"])
+    elif capture_dir is not None:
         from grader.transport.capture import CaptureLimits
 
+        variables = student_variables(loaded, student, course_file, var_pairs, vars_file)
         limits = CaptureLimits(max_file_bytes=int(max_file_mb * 1024 * 1024))
-        grading = grade_capture(loaded, capture_dir, variables, strict=strict, limits=limits)
+        grading = grade_capture(loaded, capture_dir, variables, strict=strict, limits=limits,
+                                identity=Identity(student=student))
     else:
         from grader.cli.progress import LiveProgress
         from grader.engine.session import LiveOptions
         from grader.live import live_transport
         from grader.transport.capture import write_capture
 
+        variables = student_variables(loaded, student, course_file, var_pairs, vars_file)
         transport, source = live_transport(loaded, inventory_file)
         with LiveProgress() as progress:
             options = LiveOptions(max_wait=0.0 if no_wait else max_wait, observer=progress)
-            grading = grade_live(loaded, transport, variables, source=source, options=options)
+            grading = grade_live(loaded, transport, variables, source=source, options=options,
+                                 identity=Identity(student=student))
         if save_capture is not None:
             write_capture(grading.evidence, save_capture, lab_id=loaded.lab.id, source=source,
                           variables=grading.report.variables)
@@ -79,9 +108,10 @@ def grade(lab: Path, capture_dir: Path | None, inventory_file: Path | None, live
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Capture folder to write (replaced if it is already a capture).")
 @with_variables
+@with_student
 @one_line_errors
 def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, var_pairs: tuple[str, ...],
-            vars_file: Path | None) -> None:
+            vars_file: Path | None, student: str | None, course_file: Path | None) -> None:
     """Record every command LAB needs from live devices into a capture folder (for `grade --capture`)."""
     from grader.engine.session import record
     from grader.live import live_transport
@@ -92,10 +122,10 @@ def capture(lab: Path, inventory_file: Path | None, live: bool, out_dir: Path, v
     loaded = load_lab(lab)
     from grader.cli.progress import LiveProgress
 
+    variables = student_variables(loaded, student, course_file, var_pairs, vars_file)
     transport, source = live_transport(loaded, inventory_file)
     with LiveProgress() as progress:
-        recording = record(loaded, transport, parse_variables(var_pairs, vars_file), out=out_dir, source=source,
-                           observer=progress)
+        recording = record(loaded, transport, variables, out=out_dir, source=source, observer=progress)
     for problem in recording.problems:
         click.echo(f"error: {problem}", err=True)
     failed = len(recording.failed_nodes)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.common import one_line_errors, parse_variables, with_variables
+from grader.cli.common import one_line_errors, student_variables, with_student, with_variables
 from grader.errors import DeployError, LabFileError
 
 
@@ -82,9 +82,12 @@ def status(as_json: bool) -> None:
 @click.option("--config", "config", default="initial", show_default=True,
               help="initial, solution, a variant name, or a folder of <node>.cfg files.")
 @with_variables
+@with_student
 @one_line_errors
-def up(lab: Path, config: str, var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
-    """Deploy LAB on containers (one per node, linked as the topology says) with a configuration."""
+def up(lab: Path, config: str, var_pairs: tuple[str, ...], vars_file: Path | None, student: str | None,
+       course_file: Path | None) -> None:
+    """Deploy LAB on containers (one per node, linked as the topology says) with a configuration; with
+    --student, that student's variant."""
     from grader.configs import lab_configs
     from grader.live import deployed_inventory_path, lab_password
     from grader.loader import load_lab
@@ -92,7 +95,7 @@ def up(lab: Path, config: str, var_pairs: tuple[str, ...], vars_file: Path | Non
 
     loaded = load_lab(lab)
     check_deployable(loaded.topology)
-    configs = lab_configs(loaded, config, parse_variables(var_pairs, vars_file))
+    configs = lab_configs(loaded, config, student_variables(loaded, student, course_file, var_pairs, vars_file))
     started = time.monotonic()
     deployment = deploy(loaded.lab.id, loaded.topology, configs, ssh_password=lab_password())
     inventory = deployment.write_inventory(deployed_inventory_path(loaded.lab.id))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import yaml
 
 from grader.cli.common import (
     EXIT_NOT_PASSED,
     EXIT_OK,
     lint_and_report,
     one_line_errors,
-    parse_variables,
+    student_variables,
+    with_student,
     with_variables,
     write_output,
 )
@@ -53,14 +55,23 @@ def list_checks(markdown: bool) -> None:
 
 @click.command()
 @click.argument("lab", type=click.Path(path_type=Path))
+@click.option("--vars-out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the variables as a file to hand to the student (for --vars).")
 @with_variables
+@with_student
 @one_line_errors
-def show(lab: Path, var_pairs: tuple[str, ...], vars_file: Path | None) -> None:
-    """Print the student instructions of LAB, with its variables filled in."""
+def show(lab: Path, vars_out: Path | None, var_pairs: tuple[str, ...], vars_file: Path | None, student: str | None,
+         course_file: Path | None) -> None:
+    """Print the student instructions of LAB, with its variables (a student's own with --student) filled in."""
     from grader.loader import load_lab
 
     loaded = load_lab(lab)
-    text = loaded.render_instructions(parse_variables(var_pairs, vars_file))
+    variables = student_variables(loaded, student, course_file, var_pairs, vars_file)
+    text = loaded.render_instructions(variables)
+    if vars_out is not None:
+        header = f"# lab {loaded.lab.id}" + (f", student {student}" if student else "") + \
+            ": your variables (use them with --vars)\n"
+        write_output(header + yaml.safe_dump(loaded.variables(variables), sort_keys=False), vars_out)
     header = f"# {loaded.lab.title}\n"
     meta = " · ".join(x for x in (loaded.lab.track, loaded.lab.level) if x)
     points = f"{loaded.lab.max_score:g} points, {len(loaded.lab.objectives)} objectives"

@@ -72,3 +72,60 @@ class LiveProgress(Observer):
         elif time.monotonic() - self.last_plain >= PLAIN_EVERY_S:
             self.last_plain = time.monotonic()
             self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+class BatchProgress:
+    """A batch's progress on stderr: a bar with the count, rate and time left on a terminal; elsewhere a plain
+    line now and then. Refused and error entries are printed as they come, one line each."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+        self.console = console or Console(stderr=True, highlight=False)
+        self.live = self.console.is_terminal
+        self.progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                                 console=self.console, transient=False, redirect_stdout=False,
+                                 redirect_stderr=False)
+        self.task: TaskID | None = None
+        self.count = 0
+        self.total = 0
+        self.graded_here = 0
+        self.started_at = time.monotonic()
+        self.last_plain = 0.0
+
+    def __enter__(self) -> BatchProgress:
+        if self.live:
+            self.progress.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def started(self, total: int, done: int) -> None:
+        self.total, self.count = total, done
+        self.started_at = time.monotonic()
+        self.graded_here = 0
+        if done:
+            self.console.print(f"{done} of {total} students already graded in this folder; grading the rest",
+                               markup=False, highlight=False)
+        if self.live:
+            self.task = self.progress.add_task("grading", total=total, completed=done, rate="")
+
+    def finished(self, entry: object) -> None:
+        from grader.model.classwork import JournalEntry
+
+        assert isinstance(entry, JournalEntry)
+        self.count += 1
+        self.graded_here += 1
+        if entry.status != "graded":
+            self.console.print(f"{entry.student}: {entry.status}: {printable(entry.reason or '', one_line=True)}",
+                               markup=False, highlight=False, soft_wrap=True)
+        rate = self.graded_here / max(time.monotonic() - self.started_at, 1e-6)
+        if self.live and self.task is not None:
+            self.progress.update(self.task, completed=self.count, rate=f"{rate:.1f}/s")
+        elif time.monotonic() - self.last_plain >= PLAIN_EVERY_S or self.count == self.total:
+            self.last_plain = time.monotonic()
+            self.console.print(f"graded {self.count}/{self.total} ({rate:.1f}/s)", markup=False, highlight=False)

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from jinja2 import TemplateError
+
 from grader.engine.collect import collect
+from grader.engine.consistency import consistency_warnings
 from grader.engine.converge import Convergence
 from grader.engine.events import Observer
 from grader.engine.facts import interpret
 from grader.engine.plan import build_plan
 from grader.engine.scoring import score_objectives
-from grader.loader import LoadedLab, ResolvedCheck
+from grader.loader import LoadedLab, ResolvedCheck, render_value
 from grader.model.evidence import Evidence
 from grader.model.facts import FactRequest, FactValue
 from grader.model.lab import Objective
@@ -101,7 +104,29 @@ def run(loaded: LoadedLab, transport: Transport, variables: dict[str, Any] | Non
         waited = convergence.run(loaded.lab.objectives, waits, live.settle, t0)
     report = build_report(loaded, variables, results, evidence, plan.commands, source=source, started=started,
                           waited=waited, identity=identity or Identity())
-    return Grading(report=report, evidence=evidence)
+    return with_warnings(Grading(report=report, evidence=evidence), consistency_warnings(topology, facts))
+
+
+def with_warnings(grading: Grading, warnings: list[str]) -> Grading:
+    """``grading`` with ``warnings`` added to its report and its own list."""
+    if not warnings:
+        return grading
+    report = grading.report.model_copy(update={"warnings": [*grading.report.warnings, *warnings]})
+    return Grading(report=report, evidence=grading.evidence, warnings=(*grading.warnings, *warnings))
+
+
+def with_variables(objective: Objective, values: dict[str, Any]) -> Objective:
+    """The objective with its title and feedback rendered with the lab variables, as its checks are (a text
+    that does not render is kept as written: ``labgrader lint`` reports it)."""
+    def text(value: str | None) -> str | None:
+        try:
+            return render_value(value, values)
+        except TemplateError:
+            return value
+
+    feedback = objective.feedback.model_copy(update={"pass_": text(objective.feedback.pass_),
+                                                     "fail": text(objective.feedback.fail)})
+    return objective.model_copy(update={"title": text(objective.title), "feedback": feedback})
 
 
 def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: dict[str, list[CheckResult]],
@@ -109,7 +134,8 @@ def build_report(loaded: LoadedLab, variables: dict[str, Any] | None, results: d
                  waited: dict[str, float] | None = None, identity: Identity | None = None) -> GradeReport:
     lab = loaded.lab
     identity = identity or Identity()
-    objectives = score_objectives(lab.objectives, results, waited)
+    values = loaded.variables(variables)
+    objectives = score_objectives([with_variables(o, values) for o in lab.objectives], results, waited)
     score = round(sum(o.score for o in objectives), 2)
     max_score = lab.max_score
     counts = {outcome.value: sum(o.outcome is outcome for o in objectives) for outcome in Outcome}

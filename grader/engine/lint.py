@@ -9,7 +9,7 @@ import yaml
 from grader.configs import CONFIG_SETS, lab_configs, variants
 from grader.engine.plan import build_plan
 from grader.errors import GraderError, LabFileError
-from grader.loader import LoadedLab, load_lab
+from grader.loader import LoadedLab, load_lab, render_text
 from grader.parsing import compile_template, find_template
 from grader.platforms import get_platform
 
@@ -24,6 +24,7 @@ def lint_lab(path: Path) -> list[str]:
     problems += _support_problems(loaded)
     problems += _config_problems(loaded)
     problems += _expectation_problems(loaded)
+    problems += _text_problems(loaded)
     return problems
 
 
@@ -79,3 +80,22 @@ def _expectation_problems(loaded: LoadedLab) -> list[str]:
         if unknown:
             problems.append(f"{expected}: fail: unknown objective ids {', '.join(unknown)}")
     return problems
+
+
+def _text_problems(loaded: LoadedLab) -> list[str]:
+    """Objective titles and feedback render with the lab's variables (a student reads them rendered)."""
+    problems: list[str] = []
+    values = loaded.variables()
+    for n, objective in enumerate(loaded.lab.objectives):
+        texts = {("title",): objective.title, ("feedback", "pass"): objective.feedback.pass_,
+                 ("feedback", "fail"): objective.feedback.fail}
+        for path, text in texts.items():
+            if text is None:
+                continue
+            where = ("objectives", n, *path)
+            try:
+                render_text(text, values, f"{loaded.source.where(where)}: {'.'.join(map(str, where))}")
+            except LabFileError as exc:
+                problems += exc.problems
+    return problems
+

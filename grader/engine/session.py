@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.engine.collect import collect
 from grader.engine.events import Observer
-from grader.engine.grade import Grading, Identity, LiveOptions, run
+from grader.engine.grade import Grading, Identity, LiveOptions, run, with_warnings
 from grader.engine.plan import build_plan
 from grader.errors import CaptureError
 from grader.loader import LoadedLab
@@ -29,7 +29,7 @@ from grader.transport.capture import Capture, CaptureLimits, read_capture, write
 from grader.transport.replay import ReplayTransport
 
 __all__ = ["Grading", "Identity", "LiveOptions", "Recording", "grade_capture", "grade_evidence", "grade_live",
-           "record"]
+           "record", "with_warnings"]
 
 
 def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, Any] | None = None, *,
@@ -40,17 +40,18 @@ def grade_evidence(loaded: LoadedLab, evidence: Evidence, variables: dict[str, A
 
 def grade_capture(loaded: LoadedLab, capture: Path | Capture, variables: dict[str, Any] | None = None, *,
                   identity: Identity | None = None, strict: bool = False,
-                  limits: CaptureLimits | None = None) -> Grading:
+                  limits: CaptureLimits | None = None, origin: str | None = None) -> Grading:
     """Grade a capture (a folder, or one already read, e.g. from a bundle).
 
     The capture is untrusted: it is read with ``limits`` and refused (``CaptureError``, one line) when it is
     of another lab or names nodes the lab's topology does not have. Grading never takes variables from it:
     ``variables`` (the instructor's; the lab's defaults for the rest) apply, and a capture taken with other
-    values is graded with these and flagged in the report's warnings -- refused with ``strict``."""
+    values is graded with these and flagged in the report's warnings -- refused with ``strict``. ``origin``
+    names a capture already read (e.g. the bundle it came from) in error lines and the report's source."""
     if isinstance(capture, Capture):
-        read, origin = capture, "bundle"
+        read, origin = capture, origin or "bundle"
     else:
-        read, origin = read_capture(capture, limits), str(capture)
+        read, origin = read_capture(capture, limits), origin or str(capture)
     manifest = read.manifest
     if manifest.lab != loaded.lab.id:
         raise CaptureError(f"{printable(origin)}: a capture of lab {printable(manifest.lab)!r}, "
@@ -96,13 +97,6 @@ _MISSING = object()
 
 def _show(value: Any) -> str:
     return "(unset)" if value is _MISSING else printable(repr(value), one_line=True)[:60]
-
-
-def with_warnings(grading: Grading, warnings: list[str]) -> Grading:
-    if not warnings:
-        return grading
-    report = grading.report.model_copy(update={"warnings": [*grading.report.warnings, *warnings]})
-    return Grading(report=report, evidence=grading.evidence, warnings=(*grading.warnings, *warnings))
 
 
 def _transport(devices: Inventory | Transport) -> Transport:

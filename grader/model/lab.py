@@ -11,16 +11,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from grader.model.pools import Pool
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
 class Variable(BaseModel):
-    """A lab variable: a default value students/instructors may override (per-student variants)."""
+    """A lab variable: a default value students/instructors may override, and optionally the ``pool`` each
+    student's own value is drawn from (per-student variants, ``grader.classwork.variants``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     default: Any = None
     description: str | None = None
+    pool: Pool | None = Field(default=None, description="where each student's value comes from (variants)")
 
 
 class Feedback(BaseModel):
@@ -76,7 +80,7 @@ class Lab(BaseModel):
     def _short_variables(cls, value: object) -> object:
         """``name: value`` is short for ``name: {default: value}``."""
         if isinstance(value, dict):
-            return {k: v if isinstance(v, dict) and set(v) <= {"default", "description"} else {"default": v}
+            return {k: v if isinstance(v, dict) and set(v) <= {"default", "description", "pool"} else {"default": v}
                     for k, v in value.items()}
         return value
 
@@ -103,6 +107,30 @@ class Lab(BaseModel):
                     problems.append((path, f"requires unknown objective {required!r}"))
                 elif order[required] >= index:
                     problems.append((path, f"requires {required!r}, which must come before this objective"))
+        problems += self._pool_problems()
+        return problems
+
+    def pool_groups(self) -> dict[str, list[str]]:
+        """Pool group → its variables, in the order the lab declares them (a lone variable is its own group)."""
+        groups: dict[str, list[str]] = {}
+        for name, variable in self.variables.items():
+            if variable.pool is not None:
+                groups.setdefault(variable.pool.group or name, []).append(name)
+        return groups
+
+    def _pool_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for group, names in self.pool_groups().items():
+            first = self.variables[names[0]].pool
+            assert first is not None
+            for name in names[1:]:
+                pool = self.variables[name].pool
+                if pool is not None and pool.definition() != first.definition():
+                    problems.append((("variables", name, "pool"), f"variable {name!r} is in pool group {group!r} "
+                                     f"with {names[0]!r} but declares another pool"))
+            if len(names) > first.size:
+                problems.append((("variables", names[0], "pool"), f"pool group {group!r} has {len(names)} "
+                                 f"variables but only {first.size} values"))
         return problems
 
     @property

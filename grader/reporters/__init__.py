@@ -15,7 +15,7 @@ from grader.reporters.registry import FORMATS, Reads, RenderOptions, ReportForma
 from grader.reporters.student import student_view
 from grader.text import printable, printable_data, without_surrogates
 
-_HELPERS = {"registry", "student", "text"}
+_HELPERS = {"registry", "selfcheck", "student", "text"}
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module not in _HELPERS:

@@ -240,7 +240,10 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
 
     def create(name: str) -> Container:
         platform = topology.nodes[name].platform
-        sysctls = {"net.ipv6.conf.all.disable_ipv6": "0"} if _IPV6 else {}
+        # IPv6 on, without duplicate address detection: an address is usable (not "tentative") as soon as it
+        # is configured, a second or two earlier, and a lab's veth links have no duplicates to detect.
+        sysctls = {"net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.all.accept_dad": "0",
+                   "net.ipv6.conf.default.accept_dad": "0"} if _IPV6 else {}
         if get_platform(platform).container_recipe == ROUTER_RECIPE:
             sysctls["net.ipv4.ip_forward"] = "1"
             if _IPV6:

@@ -48,6 +48,32 @@ def command_file_name(command: str) -> str:
     return f"{slug[:100]}.txt"
 
 
+def capture_files(evidence: Evidence, *, lab_id: str, source: str, variables: dict[str, Any] | None = None,
+                  created: datetime | None = None) -> dict[str, bytes]:
+    """``evidence`` as the files of a capture: ``manifest.yaml`` and one output file per (node, command)."""
+    files: dict[str, bytes] = {}
+    nodes: dict[str, Any] = {}
+    for node, node_evidence in sorted(evidence.items()):
+        commands: dict[str, Any] = {}
+        used: set[str] = set()
+        for command, output in node_evidence.outputs.items():
+            name = command_file_name(command)
+            while name in used:
+                name = name.removesuffix(".txt") + "_.txt"
+            used.add(name)
+            files[f"{node}/{name}"] = output.text.encode("utf-8")
+            commands[command] = {
+                "file": f"{node}/{name}",
+                "collected_at": output.collected_at.isoformat() if output.collected_at else None,
+                "error": output.error,
+            }
+        nodes[node] = {"platform": node_evidence.platform, "error": node_evidence.error, "commands": commands}
+    manifest = {"format": CAPTURE_FORMAT, "lab": lab_id, "created": (created or datetime.now(UTC)).isoformat(),
+                "source": source, "variables": dict(variables or {}), "nodes": nodes}
+    files[MANIFEST] = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True).encode("utf-8")
+    return files
+
+
 def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: str,
                   variables: dict[str, Any] | None = None) -> Path:
     """Write ``evidence`` as a capture folder at ``directory`` (replacing an existing capture there)."""
@@ -57,26 +83,9 @@ def write_capture(evidence: Evidence, directory: Path, *, lab_id: str, source: s
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
-        nodes: dict[str, Any] = {}
-        for node, node_evidence in sorted(evidence.items()):
-            commands: dict[str, Any] = {}
-            used: set[str] = set()
-            for command, output in node_evidence.outputs.items():
-                name = command_file_name(command)
-                while name in used:
-                    name = name.removesuffix(".txt") + "_.txt"
-                used.add(name)
-                (staging / node).mkdir(exist_ok=True)
-                (staging / node / name).write_text(output.text, encoding="utf-8")
-                commands[command] = {
-                    "file": f"{node}/{name}",
-                    "collected_at": output.collected_at.isoformat() if output.collected_at else None,
-                    "error": output.error,
-                }
-            nodes[node] = {"platform": node_evidence.platform, "error": node_evidence.error, "commands": commands}
-        manifest = {"format": CAPTURE_FORMAT, "lab": lab_id, "created": datetime.now(UTC).isoformat(),
-                    "source": source, "variables": dict(variables or {}), "nodes": nodes}
-        (staging / MANIFEST).write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
+        for name, data in capture_files(evidence, lab_id=lab_id, source=source, variables=variables).items():
+            (staging / name).parent.mkdir(exist_ok=True)
+            (staging / name).write_bytes(data)
         if directory.exists():
             shutil.rmtree(directory)
         staging.rename(directory)

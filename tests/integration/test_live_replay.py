@@ -21,7 +21,16 @@ from grader.transport.netmiko_cli import NetmikoTransport
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [ROOT / "labs" / lab / "submissions" / run for lab, run in (
     ("hcia-static-routing", "solution"), ("hcia-static-routing", "wrong-mask"),
-    ("hcia-ospf-single-area", "hello-mismatch"), ("hcip-ebgp", "solution"))]
+    ("hcia-ospf-single-area", "hello-mismatch"), ("hcip-ebgp", "solution"),
+    ("hcia-vlan-intervlan", "solution"), ("hcia-vlan-intervlan", "trunk-left-default"),
+    ("hcia-stp", "solution"), ("hcia-stp", "root-on-wrong-switch"),
+    ("hcia-eth-trunk", "solution"), ("hcia-eth-trunk", "member-missing"),
+    ("ccna-vlans-trunk", "solution"), ("ccna-vlans-trunk", "allowed-missing-vlan"),
+    ("hcia-acl", "solution"), ("hcia-acl", "wrong-direction"),
+    ("hcia-nat-dhcp", "solution"), ("hcia-nat-dhcp", "nat-on-lan-interface"),
+    ("hcia-vrrp", "solution"), ("hcia-vrrp", "priorities-swapped"),
+    ("hcia-ipv6", "solution"), ("hcia-ipv6", "static-prefix-typo"),
+    ("ccna-services", "solution"), ("ccna-services", "nat-acl-mask"))]
 
 
 @pytest.mark.parametrize("transport", ["ssh", "telnet"])

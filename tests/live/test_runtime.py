@@ -132,6 +132,25 @@ def test_apply_configs_replaces_the_running_config(lab: runtime.Deployment) -> N
     assert "10.0.2.10/24" in in_node(lab, "pc", "ip -o -4 addr show dev eth1")
 
 
+def test_apply_configs_sets_up_ipv6_and_clears_configured_link_local_addresses(lab: runtime.Deployment) -> None:
+    """IPv6 on both platforms (addresses usable at once, ospf6d running, a host's IPv6 default route); a
+    link-local address of one configuration is gone in the next, the kernel's own is back."""
+    v6_r1 = CONFIGS["r1"].replace(" ip address 10.0.12.1/24\n", " ip address 10.0.12.1/24\n"
+                                  " ipv6 address 2001:db8:12::1/64\n ipv6 address fe80::1/64\n")
+    v6_pc = CONFIGS["pc"] + "ip -6 address add 2001:db8:2::10/64 dev eth1\nip -6 route add default via 2001:db8:2::1\n"
+    runtime.apply_configs(lab, {"r1": v6_r1, "pc": v6_pc})
+    addresses = in_node(lab, "r1", "ip -o -6 addr show dev eth1")
+    assert "2001:db8:12::1/64" in addresses and "inet6 fe80::1/64" in addresses
+    assert "tentative" not in addresses  # no duplicate address detection in a lab
+    assert "default via 2001:db8:2::1 dev eth1" in in_node(lab, "pc", "ip -6 route show")
+    assert "OSPFv3 instance not found" in in_node(lab, "r1", "vtysh -c 'show ipv6 ospf6 neighbor'")
+    runtime.apply_configs(lab, {"r1": CONFIGS["r1"], "pc": CONFIGS["pc"]})
+    addresses = in_node(lab, "r1", "ip -o -6 addr show dev eth1")
+    assert "2001:db8:12::1" not in addresses and "inet6 fe80::1/" not in addresses
+    assert "inet6 fe80::" in addresses
+    assert "2001:db8:2::10" not in in_node(lab, "pc", "ip -o -6 addr show dev eth1")
+
+
 def test_apply_configs_reports_a_rejected_line(lab: runtime.Deployment) -> None:
     with pytest.raises(DeployError, match=r"node r1: .*bogus"):
         runtime.apply_configs(lab, {"r1": CONFIGS["r1"] + "interface eth1\n ip ospf bogus\n!\n"})

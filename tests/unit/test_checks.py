@@ -120,6 +120,18 @@ def test_ping(received: int, expect: str, outcome: Outcome) -> None:
     assert f"{received}/3 replies" in message
 
 
+def test_ping_settles_on_replies_not_on_probes_sent() -> None:
+    """Lab validation waits for unchanged facts: an interrupted router ping sends 3 or 4 probes from one run to
+    the next, which must not count as a change; none, some or all of them answered does."""
+    from grader.checks.registry import FACT_KINDS
+
+    view = FACT_KINDS["ping"].settle_view
+    assert view is not None
+    assert view(PingResult("2001:db8:3::1", 3, 0)) == view(PingResult("2001:db8:3::1", 4, 0))
+    assert view(PingResult("2001:db8:3::1", 3, 3)) == view(PingResult("2001:db8:3::1", 4, 4))
+    assert len({view(PingResult("t", 3, n)) for n in (0, 1, 3)}) == 3
+
+
 FRR_CONFIG = """frr version 8.4.4
 frr defaults traditional
 hostname R1

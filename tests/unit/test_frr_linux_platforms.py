@@ -99,6 +99,7 @@ FRR_REJECTIONS = {
     "show b": "% Ambiguous command: show b\n",
     "show ip ospf neighbor detail": "ospfd is not running\n",
     "show ip bgp summary": "bgpd is not running\n",
+    "show ipv6 ospf6 neighbor": "ospf6d is not running\n",
 }
 
 
@@ -136,6 +137,25 @@ def test_frr_router_ping_is_bounded_by_the_session() -> None:
     assert re.fullmatch(interrupt.command, "ping 10.0.12.2") and interrupt.enough == 3
     with pytest.raises(UnsupportedError, match="no source"):
         frr.command_for(request("ping", target="10.0.12.2", source="1.1.1.1"))
+
+
+def test_frr_router_ping_to_an_ipv6_address_is_stopped_like_an_ipv4_one() -> None:
+    """``ping 2001:db8:3::1``: iputils picks IPv6 from the address; replies and errors count as progress."""
+    frr = get_platform("frr")
+    command = frr.command_for(request("ping", target="2001:db8:3::1"))
+    assert command == "ping 2001:db8:3::1"
+    (interrupt,) = frr.session.interrupts
+    assert re.fullmatch(interrupt.command, command)
+    progress = re.compile(interrupt.progress)
+    assert progress.search("64 bytes from 2001:db8:3::1: icmp_seq=1 ttl=63 time=0.029 ms")
+    assert progress.search("From 2001:db8:23::3 icmp_seq=1 Destination unreachable: Address unreachable")
+    assert not progress.search("PING 2001:db8:3::1(2001:db8:3::1) 56 data bytes")
+
+
+def test_frr_ospfv3_neighbours_without_ospf6d_are_an_error() -> None:
+    frr = get_platform("frr")
+    with pytest.raises(ParseError, match="rejected the command: ospf6d is not running"):
+        frr.interpret(request("ospf_neighbors", version="3"), "ospf6d is not running\n")
 
 
 def test_frr_ospf_neighbours_come_from_the_detail_form_which_has_areas() -> None:

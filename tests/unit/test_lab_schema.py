@@ -30,3 +30,16 @@ def test_broken_labs_fail_the_schema(name: str) -> None:
     data = yaml.safe_load((ROOT / "tests" / "data" / "broken_labs" / f"{name}.yaml").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text()))
+
+
+@pytest.mark.parametrize("ipv6", ["2001:db8::1/64", ["fe80::1", "2001:db8::1/64"]])
+def test_interface_ipv6_is_one_address_or_a_list(ipv6: object) -> None:
+    """The model takes a single address as a list of one: the schema must not flag it in an editor."""
+    lab = {"id": "x", "title": "x", "topology": "t.yml", "objectives": [{
+        "id": "o", "title": "o", "points": 1,
+        "checks": [{"type": "interface", "node": "r1", "interface": "eth1", "ipv6": ipv6}]}]}
+    jsonschema.validate(lab, json.loads(SCHEMA_FILE.read_text()))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**lab, "objectives": [{**lab["objectives"][0], "checks": [
+            {"type": "interface", "node": "r1", "interface": "eth1", "ipv6": 64}]}]},
+            json.loads(SCHEMA_FILE.read_text()))

@@ -72,7 +72,7 @@ def test_lab_schema_offers_every_registered_check() -> None:
 
 
 def test_report_formats_declare_what_they_read_and_write() -> None:
-    assert set(format_names()) == {"terminal", "json", "junit", "gradescope", "markdown"}
+    assert set(format_names()) == {"terminal", "json", "junit", "gradescope", "markdown", "html"}
     assert all(f.reads in ("report", "class") and f.writes in ("text", "bytes") for f in FORMATS.values())
     with pytest.raises(ValueError, match="registered twice"):
         report_format("json", summary="again", suffix=".json")(lambda report, options: "")

@@ -21,7 +21,17 @@ from grader.model.report import (
     ObjectiveResult,
     Outcome,
 )
-from grader.reporters import format_names, gradescope, json_report, junit, markdown, render, student_view, terminal
+from grader.reporters import (
+    format_names,
+    gradescope,
+    html,
+    json_report,
+    junit,
+    markdown,
+    render,
+    student_view,
+    terminal,
+)
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit.xsd"
 STARTED = datetime(2025, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -124,15 +134,15 @@ def mixed() -> GradeReport:
 
 
 def test_unknown_format_names_the_known_ones(mixed: GradeReport) -> None:
-    with pytest.raises(ValueError, match="html") as err:
-        render(mixed, "html")
+    with pytest.raises(ValueError, match="pdf") as err:
+        render(mixed, "pdf")
     assert all(fmt in str(err.value) for fmt in format_names())
 
 
 @pytest.mark.parametrize("fmt", format_names())
 def test_dispatch_matches_module(mixed: GradeReport, fmt: str) -> None:
     module = {"terminal": terminal, "json": json_report, "junit": junit, "gradescope": gradescope,
-              "markdown": markdown}[fmt]
+              "markdown": markdown, "html": html}[fmt]
     assert render(mixed, fmt) == module.render(mixed)
     assert ("\x1b[" in render(mixed, fmt, color=True)) is (fmt == "terminal")  # colour is for terminals only
 
@@ -394,7 +404,7 @@ def test_markdown_all_pass(all_pass: GradeReport) -> None:
 HOSTILE = "Lab\x1b]0;pwned\x07 \u202etxt.exe\u202c \x1b[31mred\x1b[0m \x00\x7f \udc80 end"
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "markdown", "junit", "gradescope", "json"])
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "junit", "gradescope", "json", "html"])
 def test_control_characters_bidi_and_surrogates_never_reach_the_output(mixed: GradeReport, fmt: str) -> None:
     objectives = [o.model_copy(update={"title": HOSTILE, "message": HOSTILE,
                                        "checks": [c.model_copy(update={"message": HOSTILE}) for c in o.checks]})
@@ -410,3 +420,46 @@ def test_control_characters_bidi_and_surrogates_never_reach_the_output(mixed: Gr
         json.loads(text)  # valid JSON, NaN/Infinity never allowed
         assert "\\u001b" not in text or fmt == "json"
     assert "end" in text and "red" in text
+
+
+# --- html -------------------------------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_page(mixed: GradeReport) -> None:
+    page = render(mixed.model_copy(update={"student": "s001", "warnings": ["r2 reports r1 as Full at 10.0.12.9"]}),
+                  "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for fetches in ("<script", "<link", "<img", "src=", "href=", "url(", "@import"):
+        assert fetches not in page, fetches
+    assert "0/3" in page and "OSPF | area 0 adjacency" in page  # score and objectives
+    assert "Hint: Compare hello | dead timers on both ends of eth2" in page
+    assert "<td>10.0.0.2</td><td>INIT</td><td>eth2</td>" in page  # evidence rows
+    assert "… 1 more rows" in page  # six rows, five shown
+    assert "r2 reports r1 as Full at 10.0.12.9" in page and "student s001" in page
+    assert "timeout after 30 s" in page  # the node that could not be read
+
+
+def test_html_escapes_markup_from_devices(mixed: GradeReport) -> None:
+    evil = mixed.model_copy(update={"warnings": ['<script>alert("x")</script>'],
+                                    "lab": mixed.lab.model_copy(update={"title": "<b>lab</b>"})})
+    page = render(evil, "html")
+    assert "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<b>lab</b>" not in page and "&lt;b&gt;lab&lt;/b&gt;" in page
+    assert "[bold]x" in page and "\x00" not in page  # excerpts are shown as text
+
+
+# --- self-check -----------------------------------------------------------------------------------------
+
+
+def test_self_check_names_no_hidden_objective(mixed: GradeReport) -> None:
+    from grader.reporters.selfcheck import render_self_check
+
+    text = render_self_check(mixed.model_copy(update={"student": "s001"}))
+    for secret in (*HIDDEN_SECRETS, "lo-advertised", "Loopback advertised", "10.255.0.1/32"):
+        assert secret not in text, secret
+    assert "2 hidden objectives (3 points) are graded by your instructor and not shown here" in text
+    assert "visible objectives: 2/9 points, 1 of 4 passed" in text
+    assert "hint: Compare hello | dead timers on both ends of eth2" in text
+    assert "r1: expected neighbour 10.0.0.2 FULL on eth2, saw INIT" in text
+    assert "skipped: requires ospf-adjacency and hidden-1" in text
+    assert "self-check for s001" in text and "\x1b" not in text

@@ -290,6 +290,20 @@ def test_vtysh_ping_without_replies_is_stopped_by_time() -> None:
     assert value.received == 0 and value.sent >= 1
 
 
+def test_vtysh_ipv6_ping_answered_by_errors_is_stopped_after_three_of_them() -> None:
+    """An IPv6 address on a router's LAN that nobody holds: the router answers each probe with an error."""
+    from grader.transport.fake import FakeStream
+
+    errors = tuple(f"From 2001:db8:23::3 icmp_seq={n} Destination unreachable: Address unreachable"
+                   for n in range(1, 30))
+    device = FakeDevice("r1", style="vtysh",
+                        outputs={"ping 2001:db8:3::1": FakeStream(errors, interval=0.05, received=0)})
+    output = text(run({"r1": device}, "r1", "frr", ["ping 2001:db8:3::1"], read_timeout=2.0), "ping 2001:db8:3::1")
+    assert 3 <= output.count("Address unreachable") < 29 and "^C" in output
+    value = get_platform("frr").interpret(FactRequest.make("r1", "ping", target="2001:db8:3::1"), output)
+    assert value.received == 0 and value.sent >= 3
+
+
 # --- privilege levels -----------------------------------------------------------------------------------------
 
 def test_ios_user_level_is_raised_with_the_enable_secret() -> None:

@@ -3,8 +3,9 @@
 Measured on FRR 8.4 and 10.3 (see docs/frr-notes.md). Interface names stay as the kernel spells them
 (``eth1``, ``lo``): ``naming.canonical_interface`` would make ``Ethernet1`` and ``Loopback`` of them.
 
-There is no ``ping`` fact: vtysh's ``ping WORD`` runs the system's ``ping WORD`` with no count, which never
-ends on its own (vtysh takes no count or source). ``linux.ping`` reads its output once interrupted.
+vtysh's ``ping WORD`` runs the system's iputils ``ping WORD`` with no count, which never ends on its own (vtysh
+takes no count or source): the session stops it (``interrupts``) and ``linux.ping`` reads the statistics. iputils
+picks the family from the address, so ``ping 2001:db8::1`` is an IPv6 ping (``ping ipv6 WORD`` runs ``ping6``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SESSION = SessionProfile(
         "zebra is not running",
         "staticd is not running",
         "ospfd is not running",
+        "ospf6d is not running",
         "bgpd is not running",
         "isisd is not running",
         "ripd is not running",

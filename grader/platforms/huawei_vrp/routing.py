@@ -152,13 +152,18 @@ def _error_line(text: str) -> str | None:
 
 
 def ping_command(request: FactRequest) -> str:
-    """``ping [-a SOURCE-ADDRESS | -i INTERFACE] [-c N] [-vpn-instance V] TARGET``."""
+    """``ping [-a SOURCE-ADDRESS | -i INTERFACE] [-c N] [-vpn-instance V] TARGET``; an IPv6 target is pinged with
+    ``ping ipv6 [-a SOURCE] [-c N] [vpn-instance V] TARGET`` (plain ``ping`` takes only IPv4 addresses and names)."""
     vrf, source, count = request.arg("vrf"), request.arg("source"), request.arg("count")
+    target = request.arg("target") or ""
+    address = any_address(target)
+    ipv6 = address is not None and address.version == 6
     via = ""
     if source:
         via = f"-a {source}" if any_address(source) is not None else f"-i {source}"
-    return " ".join(part for part in ("ping", via, f"-c {count}" if count else "",
-                                      f"-vpn-instance {vrf}" if vrf else "", request.arg("target") or "") if part)
+    instance = (f"vpn-instance {vrf}" if ipv6 else f"-vpn-instance {vrf}") if vrf else ""
+    return " ".join(part for part in ("ping", "ipv6" if ipv6 else "", via, f"-c {count}" if count else "",
+                                      instance, target) if part)
 
 
 # --- IPv6, VRFs (VPN instances), OSPFv3, OSPF processes ---------------------------------------------------

@@ -51,10 +51,13 @@ for kind in vlan macvlan dummy bridge bond vrf vxlan gre gretap ipip sit; do
 done
 ip -4 addr flush dev lo scope global
 ip -6 addr flush dev lo scope global
-for ifname in $(ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1); do
-    [ "$ifname" = eth0 ] && continue
+links=$(ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -vx eth0)
+for ifname in $links; do
+    # Down first: the kernel then drops every IPv6 address, link-local ones configured by hand included
+    # (`ipv6 address fe80::1/64`), and brings back only its own link-local address on the way up.
+    ip link set dev "$ifname" down
     ip -4 addr flush dev "$ifname"
-    ip -6 addr flush dev "$ifname" scope global
+    ip -6 addr flush dev "$ifname"
     ip link set dev "$ifname" mtu 1500 up
 done
 for proto in boot static zebra ospf bgp isis rip ripng eigrp babel nhrp openfabric; do
@@ -65,6 +68,28 @@ while ip -4 route del default 2>/dev/null; do :; done
 while ip -6 route del default 2>/dev/null; do :; done
 ip nexthop flush >/dev/null 2>&1
 ip neigh flush all >/dev/null 2>&1
+
+if [ "$recipe" = frr ]; then
+    # Before FRR starts, wait (about 3 s at most, polled every 20 ms) until each data link has carrier and,
+    # IPv6 being on, a usable (not tentative) kernel link-local address: zebra then learns it before the
+    # link-local addresses of the configuration, and ospf6d, which speaks from the last one it learnt,
+    # uses the configured one.
+    n=0
+    while [ "$n" -lt 150 ]; do
+        waiting=
+        for ifname in $links; do
+            if [ "$(cat "/sys/class/net/$ifname/carrier" 2>/dev/null)" != 1 ]; then
+                waiting=$ifname
+            elif [ "$(cat "/proc/sys/net/ipv6/conf/$ifname/disable_ipv6" 2>/dev/null)" = 0 ] &&
+                    [ -z "$(ip -6 -o addr show dev "$ifname" scope link -tentative)" ]; then
+                waiting=$ifname
+            fi
+        done
+        [ -z "$waiting" ] && break
+        n=$((n + 1))
+        sleep 0.02
+    done
+fi
 
 if [ "$recipe" = frr ]; then
     if [ -e "$config" ]; then

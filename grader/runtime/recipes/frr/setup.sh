@@ -1,7 +1,7 @@
 #!/bin/sh
 # FRR router: the daemons a lab may use, vtysh as the login shell, frr.conf writeable by vtysh.
 set -eu
-for daemon in ospfd bgpd isisd; do
+for daemon in ospfd ospf6d bgpd isisd; do
     sed -i "s/^${daemon}=no/${daemon}=yes/" /etc/frr/daemons
 done
 grep -q '^/usr/bin/vtysh$' /etc/shells || echo /usr/bin/vtysh >> /etc/shells
