@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,47 +25,31 @@ def _lab_id(lab: str) -> str:
 
 
 def read_roster(path: Path) -> list[Student]:
-    """The students of a roster CSV: a header naming the id column (``id``, ``student`` or ``student_id``) and
-    optionally ``name``; one student per row."""
+    """The students of a roster CSV (``grader.classwork.roster``: a ``student`` column, ``name`` optional)."""
+    from grader.classwork.roster import read_roster as roster_rows
     from grader.runtime.classroom import Student
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise LabFileError([f"{path}: cannot read the roster: {exc.strerror or exc}"]) from None
-    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise LabFileError([f"{path}:1: the roster is empty"])
-    header = [cell.strip().lower() for cell in rows[0]]
-    id_column = next((header.index(k) for k in ("id", "student", "student_id") if k in header), None)
-    if id_column is None:
-        raise LabFileError([f"{path}:1: the roster needs a column 'id' (or 'student', 'student_id')"])
-    name_column = header.index("name") if "name" in header else None
-    students, seen = [], set()
-    for number, row in enumerate(rows[1:], start=2):
-        sid = row[id_column].strip() if id_column < len(row) else ""
-        if not sid:
-            raise LabFileError([f"{path}:{number}: no student id"])
-        if sid in seen:
-            raise LabFileError([f"{path}:{number}: student {sid!r} is listed twice"])
-        seen.add(sid)
-        name = row[name_column].strip() if name_column is not None and name_column < len(row) else ""
-        students.append(Student(sid, name))
-    return students
+    return [Student(row.student, row.name) for row in roster_rows(path)]
 
 
-def _variables_for(enabled: bool, loaded: LoadedLab, roster: Path) -> VariablesFor:
-    """The per-student variables hook: the lab's defaults, or each student's variant (``--student-variants``)."""
+def _variables_for(enabled: bool, loaded: LoadedLab, course_file: Path | None) -> VariablesFor:
+    """The per-student variables hook: the lab's defaults, or each student's variant from the course."""
     from grader.runtime.classroom import lab_defaults
 
     if not enabled:
         return lab_defaults
-    try:
-        from grader.classwork import variables_for  # type: ignore[import-not-found]
-    except ImportError:
-        raise LabFileError(["--student-variants needs per-student variants (grader.classwork), which this "
-                            "installation does not have"]) from None
-    return variables_for(loaded, roster)
+    from grader.classwork.course import load_course
+
+    if course_file is None:
+        raise LabFileError(["--student-variants needs the course (--course FILE or LABGRADER_COURSE): its secret "
+                            "and roster decide each student's variant"])
+    course = load_course(course_file)
+    course.assignment(loaded)  # a missing secret or a bad roster: one error now, not one per student
+
+    def variables_for(student: Student) -> dict[str, Any]:
+        return course.variables_of(loaded, student.id)
+
+    return variables_for
 
 
 @click.group("class")
@@ -77,8 +60,11 @@ def class_group() -> None:
 @class_group.command("up")
 @click.argument("lab", type=click.Path(path_type=Path))
 @click.option("--roster", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV of students: a column id (or student, student_id) and optionally name.")
-@click.option("--student-variants", is_flag=True, help="Deploy each student's own variant of the lab.")
+              help="CSV of students: a column student (the id) and optionally name.")
+@click.option("--student-variants", is_flag=True,
+              help="Deploy each student's own variant of the lab (the course decides them).")
+@click.option("--course", "course_file", type=click.Path(path_type=Path, dir_okay=False), envvar="LABGRADER_COURSE",
+              show_envvar=True, help="The course file (its secret and roster) for --student-variants.")
 @click.option("--listen", default=None, metavar="ADDR",
               help="Host address the SSH ports listen on [default: as before for this class, else 127.0.0.1].")
 @click.option("--host", "host_name", default=None, metavar="NAME",
@@ -91,8 +77,9 @@ def class_group() -> None:
               help="Also write the access sheet (CSV, text, HTML; mode 0600) here.")
 @click.option("--show-passwords", is_flag=True, help="Print the passwords too (they are always in the sheet).")
 @one_line_errors
-def class_up(lab: Path, roster: Path, student_variants: bool, listen: str | None, host_name: str | None,
-             config: str, username: str, workers: int, sheet_dir: Path | None, show_passwords: bool) -> None:
+def class_up(lab: Path, roster: Path, student_variants: bool, course_file: Path | None, listen: str | None,
+             host_name: str | None, config: str, username: str, workers: int, sheet_dir: Path | None,
+             show_passwords: bool) -> None:
     """Deploy LAB once per student of the roster; a rerun completes what is missing."""
     from grader.cli.class_progress import ClassProgress
     from grader.loader import load_lab
@@ -100,7 +87,7 @@ def class_up(lab: Path, roster: Path, student_variants: bool, listen: str | None
 
     loaded = load_lab(lab)
     students = read_roster(roster)
-    variables_for = _variables_for(student_variants, loaded, roster)
+    variables_for = _variables_for(student_variants, loaded, course_file)
     started = time.monotonic()
     with ClassProgress() as progress:
         result = classroom.class_up(loaded, students, config=config, variables_for=variables_for, listen=listen,

@@ -58,7 +58,7 @@ def klass(device_images: dict, run_id: str, tmp_path_factory: pytest.TempPathFac
     lab_dir.mkdir()
     loaded = load_lab(write_lab(lab_dir, f"cls-{run_id}"))
     roster = base / "roster.csv"
-    roster.write_text("id,name\n" + "".join(f"{s.id},{s.name}\n" for s in STUDENTS))
+    roster.write_text("student,name\n" + "".join(f"{s.id},{s.name}\n" for s in STUDENTS))
 
     def broken_for_c(student: Student) -> dict:
         return {"pc_dev": "nosuchdev"} if student.id == "clsC" else {}
@@ -203,6 +203,39 @@ def test_a_stopped_node_is_redeployed_with_the_same_ports_and_password(klass: Cl
     assert klass.passwords()["clsB"] == password
     assert "FRRouting" in ssh(before["r1"], password, "show version")
     assert {n: c.container for n, c in klass.lab("clsA").nodes.items()} == kept_ids
+
+
+def test_batch_class_grades_every_lab_live_and_reports_a_dead_one(klass: ClassLab, tmp_path: Path) -> None:
+    import zipfile
+
+    klass.container("clsC", "pc").stop(timeout=1)
+    env = {"LABGRADER_STATE_DIR": str(klass.root)}
+    out, bundles = tmp_path / "out", tmp_path / "bundles"
+    cli = CliRunner()
+    try:
+        graded = cli.invoke(main, ["batch", str(klass.loaded.directory), "--class", "--out", str(out),
+                                   "--save-bundles", str(bundles)], env=env)
+        assert graded.exit_code == 1, graded.output  # one lab could not be graded
+        assert "3 students: 2 graded, 0 refused, 1 errors" in graded.output
+        journal = {e["student"]: e for e in map(json.loads, (out / "journal.jsonl").read_text().splitlines())}
+        assert journal["clsA"]["status"] == journal["clsB"]["status"] == "graded"
+        assert journal["clsA"]["score"] == journal["clsA"]["max_score"] == 100
+        assert journal["clsB"]["submission"] == f"class:{klass.lab_id}-clsB"
+        assert journal["clsC"]["status"] == "error" and "incomplete" in journal["clsC"]["reason"]
+        assert sorted(p.name for p in bundles.iterdir()) == ["clsA.zip", "clsB.zip"]
+        again = cli.invoke(main, ["batch", str(klass.loaded.directory), "--class", "--out", str(out)], env=env)
+        assert "3 already done" in again.output
+        # no password in the batch folder, the bundles (unpacked) or what the commands printed
+        seen = [graded.output, again.output] + [p.read_text() for p in out.rglob("*") if p.is_file()]
+        for bundle in bundles.iterdir():
+            with zipfile.ZipFile(bundle) as archive:
+                seen += [archive.read(name).decode(errors="replace") for name in archive.namelist()]
+        blob = "\n".join(seen)
+        assert not [p for p in klass.passwords().values() if p in blob]
+    finally:
+        restored = cli.invoke(main, ["class", "up", str(klass.loaded.directory), "--roster", str(klass.roster),
+                                     "--config", "solution"], env=env)
+        assert restored.exit_code == 0, restored.output
 
 
 def test_down_one_student_then_the_class(device_images: dict, run_id: str, tmp_path: Path,

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("docker")
 
-from grader.errors import DeployError
+from grader.errors import DeployError, LabFileError
 from grader.loader import load_lab
 from grader.runtime import classaccess, classroom
 from grader.runtime import deploy as deploy_module
@@ -44,7 +44,7 @@ class FakeDocker:
         self.next_port = 40000
 
     def deploy(self, lab_id: str, topology: Any, configs: dict[str, str], **options: Any) -> deploy_module.Deployment:
-        self.calls.append({"lab_id": lab_id, **options})
+        self.calls.append({"lab_id": lab_id, "configs": configs, **options})
         student = options["labels"]["labgrader.student"]
         if student in self.fail:
             raise DeployError(f"node pc: configuration failed for {student}")
@@ -146,3 +146,27 @@ def test_an_address_this_machine_does_not_have_is_refused_once(docker: FakeDocke
     with pytest.raises(DeployError, match=r"cannot listen on 192\.0\.2\.1"):
         classroom.class_up(load_lab(STATIC), [Student("a")], root=tmp_path, listen="192.0.2.1")
     assert docker.calls == []
+
+
+def test_student_variants_come_from_the_course(docker: FakeDocker, tmp_path: Path) -> None:
+    from grader.classwork.course import load_course
+    from grader.cli.classroom import _variables_for
+
+    (tmp_path / "course.secret").write_text("a course secret of enough length\n")
+    (tmp_path / "roster.csv").write_text("student,name\ns1,Ada\ns2,Bo\n")
+    (tmp_path / "course.yaml").write_text("name: test\nsecret_file: course.secret\nroster: roster.csv\n")
+    loaded = load_lab(STATIC)
+    variables_for = _variables_for(True, loaded, tmp_path / "course.yaml")
+    result = classroom.class_up(loaded, [Student("s1"), Student("s2")], variables_for=variables_for,
+                                root=tmp_path / "state")
+    assert [o.status for o in result.outcomes] == ["deployed", "deployed"]
+    course = load_course(tmp_path / "course.yaml")
+    deployed = {call["labels"]["labgrader.student"]: call["configs"] for call in docker.calls}
+    for student in ("s1", "s2"):
+        mine = course.variables_of(loaded, student)
+        assert mine and classroom.class_status(loaded.lab.id, tmp_path / "state").settings.students[
+            student].variables == mine
+        assert f"192.168.{mine['lan_a']}.10/24" in deployed[student]["pc1"]
+    assert course.variables_of(loaded, "s1") != course.variables_of(loaded, "s2")
+    with pytest.raises(LabFileError, match="needs the course"):
+        _variables_for(True, loaded, None)
