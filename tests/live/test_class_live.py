@@ -225,6 +225,11 @@ def test_batch_class_grades_every_lab_live_and_reports_a_dead_one(klass: ClassLa
         assert sorted(p.name for p in bundles.iterdir()) == ["clsA.zip", "clsB.zip"]
         again = cli.invoke(main, ["batch", str(klass.loaded.directory), "--class", "--out", str(out)], env=env)
         assert "3 already done" in again.output
+        # the folder is a batch folder like any other: exports and the class report read it
+        exported = cli.invoke(main, ["export", str(out), "--format", "moodle-csv", "--out", str(tmp_path / "g.csv")])
+        assert exported.exit_code == 0, exported.output
+        assert "clsA" in (tmp_path / "g.csv").read_text()
+        assert cli.invoke(main, ["report", str(out)]).exit_code == 0
         # no password in the batch folder, the bundles (unpacked) or what the commands printed
         seen = [graded.output, again.output] + [p.read_text() for p in out.rglob("*") if p.is_file()]
         for bundle in bundles.iterdir():
