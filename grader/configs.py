@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from grader.errors import LabFileError
-from grader.loader import LoadedLab, render_text
+from grader.loader import LoadedLab
+from grader.templating import render_text
+from grader.yamlsource import load_yaml, read_text_file
 
 CONFIG_SETS = ("initial", "solution")
 
@@ -31,7 +31,7 @@ def _read_folder(folder: Path, nodes: set[str], variables: dict[str, Any]) -> di
     for file in sorted(folder.glob("*.cfg")):
         if file.stem not in nodes:
             raise LabFileError([f"{file}: no node {file.stem!r} in the topology"])
-        configs[file.stem] = render_text(file.read_text(encoding="utf-8"), variables, str(file))
+        configs[file.stem] = render_text(read_text_file(file), variables, str(file))
     return configs
 
 
@@ -66,14 +66,29 @@ def variants(loaded: LoadedLab) -> list[Variant]:
         expected_file = folder / "expected.yaml"
         if not expected_file.exists():
             raise LabFileError([f"{folder}: a variant needs an expected.yaml with `fail: [objective ids]`"])
-        try:
-            data = yaml.safe_load(expected_file.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise LabFileError([f"{expected_file}: invalid YAML: {exc}"]) from None
+        data = read_expected(expected_file, ids)
         fail = tuple(data.get("fail") or ())
-        unknown = sorted(set(fail) - ids)
-        if unknown or not fail:
-            raise LabFileError([f"{expected_file}: fail: " + (f"unknown objective ids {', '.join(unknown)}"
-                                                               if unknown else "lists no objective")])
+        if not fail:
+            raise LabFileError([f"{expected_file}: fail: lists no objective"])
         found.append(Variant(folder.name, folder, fail, str(data.get("description", ""))))
     return found
+
+
+def read_expected(path: Path, ids: set[str]) -> dict[str, Any]:
+    """An ``expected.yaml``: ``fail`` lists objective ids of the lab, ``score`` (optional) is a number,
+    ``variables`` (optional) the values a recorded submission was taken with."""
+    source = load_yaml(path)
+    data = {} if source.data is None else source.data
+    if not isinstance(data, dict):
+        raise LabFileError([f"{source.where(())}: expected.yaml is a mapping (fail: [objective ids], score: N)"])
+    fail = data.get("fail") or []
+    if not isinstance(fail, list) or not all(isinstance(item, str) for item in fail):
+        raise LabFileError([f"{source.where(('fail',))}: fail: not a list of objective ids"])
+    unknown = sorted(set(fail) - ids)
+    if unknown:
+        raise LabFileError([f"{source.where(('fail',))}: fail: unknown objective ids {', '.join(unknown)}"])
+    if "score" in data and (isinstance(data["score"], bool) or not isinstance(data["score"], int | float)):
+        raise LabFileError([f"{source.where(('score',))}: score: not a number"])
+    if not isinstance(data.get("variables") or {}, dict):
+        raise LabFileError([f"{source.where(('variables',))}: variables: not a mapping"])
+    return data

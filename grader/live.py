@@ -5,22 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from grader.errors import LabFileError
 from grader.loader import LoadedLab
 from grader.model.inventory import DEFAULT_PASSWORD, PASSWORD_ENV, Inventory
 from grader.transport.netmiko_cli import NetmikoTransport
+from grader.yamlsource import load_yaml
 
 
 def load_inventory(path: Path) -> Inventory:
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except FileNotFoundError:
-        raise LabFileError([f"{path}: inventory file not found"]) from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise LabFileError([f"{path}: cannot read the inventory: {exc}"]) from None
+    if not Path(path).exists():
+        raise LabFileError([f"{path}: inventory file not found"])
+    data = load_yaml(path).data
     try:
         return Inventory.model_validate(data)
     except ValidationError as exc:

@@ -10,24 +10,19 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from jinja2 import StrictUndefined, Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from grader.checks import CHECK_TYPES, CheckParams, CheckType
 from grader.errors import LabFileError
 from grader.model.lab import Lab, Objective
 from grader.model.topology import PLATFORM_LABEL, Topology
-from grader.netfilters import FILTERS
-from grader.yamlsource import PathKey, YamlSource, load_yaml
+from grader.templating import render_text, render_value
+from grader.yamlsource import PathKey, YamlSource, dotted, load_yaml
 
 LAB_FILE = "lab.yaml"
-_JINJA = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True)
-_JINJA.filters.update(FILTERS)  # host, address, network, prefixlen, netmask, wildcard (subnet variables)
 
 
 @dataclass(frozen=True)
@@ -75,9 +70,9 @@ class LoadedLab:
                                     f"unknown check type {spec.type!r}{_did_you_mean(spec.type, CHECK_TYPES)}")
                     continue
                 try:
-                    raw = render_value(spec.params, values)
-                except TemplateError as exc:
-                    problems.append(f"{self.source.where(where)}: {_dotted(where)}: variable error: {exc}")
+                    raw = render_value(spec.params, values, lambda sub, at=where: self.origin((*at, *sub)))
+                except LabFileError as exc:
+                    problems.extend(exc.problems)
                     continue
                 try:
                     params = check.Params.model_validate(raw)
@@ -95,35 +90,16 @@ class LoadedLab:
         return resolved
 
     def render_instructions(self, variables: dict[str, Any] | None = None) -> str:
-        try:
-            return _JINJA.from_string(self.lab.instructions).render(self.variables(variables))
-        except TemplateError as exc:
-            raise LabFileError([f"{self.source.where(('instructions',))}: instructions: variable error: {exc}"]) \
-                from None
+        return render_text(self.lab.instructions, self.variables(variables), self.source.name,
+                           self.source.text_line(("instructions",)), key="instructions")
 
+    def render(self, value: Any, variables: dict[str, Any], path: PathKey) -> Any:
+        """``value`` (a string, or lists/mappings of them) of the lab file at ``path``, rendered."""
+        return render_value(value, variables, lambda sub: self.origin((*path, *sub)))
 
-@lru_cache(maxsize=4096)
-def _template(source: str) -> Template:
-    """A compiled template, kept: a lab's strings are rendered again for every grading."""
-    return _JINJA.from_string(source)
-
-
-def render_value(value: Any, variables: dict[str, Any]) -> Any:
-    """Render every string inside ``value`` as a sandboxed Jinja template (undefined names are errors)."""
-    if isinstance(value, str):
-        return _template(value).render(variables) if ("{{" in value or "{%" in value) else value
-    if isinstance(value, list):
-        return [render_value(v, variables) for v in value]
-    if isinstance(value, dict):
-        return {k: render_value(v, variables) for k, v in value.items()}
-    return value
-
-
-def render_text(text: str, variables: dict[str, Any], origin: str) -> str:
-    try:
-        return _JINJA.from_string(text).render(variables)
-    except TemplateError as exc:
-        raise LabFileError([f"{origin}: variable error: {exc}"]) from None
+    def origin(self, path: PathKey) -> str:
+        """``lab.yaml:14: objectives[2].checks[0].prefix``: the start of an error line about ``path``."""
+        return f"{self.source.where(path)}: {dotted(path)}"
 
 
 # Values given from outside the lab file (--var, --vars, a roster) end up in device commands and file names:
@@ -214,10 +190,7 @@ def _bind_platforms(topology: Topology, source: YamlSource) -> None:
 
 
 def _dotted(path: PathKey) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return dotted(path)
 
 
 def _did_you_mean(word: str, choices: Any) -> str:

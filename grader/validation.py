@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from grader.configs import lab_configs, variants
+from grader.configs import lab_configs, read_expected, variants
 from grader.engine.events import Observer
 from grader.engine.session import Grading, LiveOptions, grade_capture, grade_live
 from grader.loader import LoadedLab
@@ -127,7 +127,7 @@ def validate_recorded(loaded: LoadedLab, on_run: Callable[[RunResult], None] | N
     ``variables`` when it was recorded with other values than the lab's defaults)."""
     results: list[RunResult] = []
     for folder in recorded_submissions(loaded):
-        expected = yaml.safe_load((folder / "expected.yaml").read_text()) or {}
+        expected = read_expected(folder / "expected.yaml", {o.id for o in loaded.lab.objectives})
         fail = tuple(expected.get("fail") or ())
         result = RunResult(lab=loaded.lab.id, run=folder.name, expected_fail=fail)
         result.report = grade_capture(loaded, folder, expected.get("variables")).report

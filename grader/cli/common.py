@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import yaml
 
 from grader.errors import DeployError, GraderError, LabFileError
 from grader.text import printable
+from grader.yamlsource import load_yaml, parse_yaml
 
 EXIT_OK, EXIT_NOT_PASSED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
@@ -103,18 +103,15 @@ def parse_variables(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str,
     """``--vars FILE`` (YAML mapping) then ``--var name=value`` (value read as YAML: 10 is a number)."""
     values: dict[str, Any] = {}
     if vars_file is not None:
-        try:
-            data = yaml.safe_load(vars_file.read_text())
-        except (OSError, yaml.YAMLError) as exc:
-            raise LabFileError([f"{vars_file}: cannot read variables: {exc}"]) from None
-        if not isinstance(data, dict):
-            raise LabFileError([f"{vars_file}:1: a variables file is a mapping of name: value"])
-        values.update(data)
+        source = load_yaml(vars_file)
+        if not isinstance(source.data, dict):
+            raise LabFileError([f"{source.name}:1: a variables file is a mapping of name: value"])
+        values.update(source.data)
     for pair in pairs:
         name, sep, text = pair.partition("=")
         if not sep or not name:
             raise LabFileError([f"--var {pair!r}: expected name=value"])
-        values[name.strip()] = yaml.safe_load(text) if text else ""
+        values[name.strip()] = parse_yaml(text, f"--var {printable(name.strip(), one_line=True)}").data if text else ""
     return values
 
 

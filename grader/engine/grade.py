@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from jinja2 import TemplateError
-
 from grader.engine.collect import collect
 from grader.engine.consistency import consistency_warnings
 from grader.engine.converge import Convergence
@@ -21,11 +19,13 @@ from grader.engine.events import Observer
 from grader.engine.facts import interpret
 from grader.engine.plan import build_plan
 from grader.engine.scoring import score_objectives
-from grader.loader import LoadedLab, ResolvedCheck, render_value
+from grader.errors import LabFileError
+from grader.loader import LoadedLab, ResolvedCheck
 from grader.model.evidence import Evidence
 from grader.model.facts import FactRequest, FactValue
 from grader.model.lab import Objective
 from grader.model.report import CheckResult, GradeReport, LabInfo, NodeStatus, Outcome
+from grader.templating import render_value
 from grader.transport.base import Transport
 from grader.version import __version__
 
@@ -120,8 +120,8 @@ def with_variables(objective: Objective, values: dict[str, Any]) -> Objective:
     that does not render is kept as written: ``labgrader lint`` reports it)."""
     def text(value: str | None) -> str | None:
         try:
-            return render_value(value, values)
-        except TemplateError:
+            return render_value(value, values, "objective text")
+        except LabFileError:
             return value
 
     feedback = objective.feedback.model_copy(update={"pass_": text(objective.feedback.pass_),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from grader.configs import CONFIG_SETS, lab_configs, variants
+from grader.configs import CONFIG_SETS, lab_configs, read_expected, variants
 from grader.engine.plan import build_plan
 from grader.errors import GraderError, LabFileError
-from grader.loader import LoadedLab, load_lab, render_text
+from grader.loader import LoadedLab, load_lab
 from grader.parsing import compile_template, find_template
 from grader.platforms import get_platform
+from grader.templating import render_text, templated_strings
+from grader.yamlsource import dotted
 
 
 def lint_lab(path: Path) -> list[str]:
@@ -72,30 +72,28 @@ def _expectation_problems(loaded: LoadedLab) -> list[str]:
     ids = {o.id for o in loaded.lab.objectives}
     for expected in sorted(loaded.directory.glob("submissions/*/expected.yaml")):
         try:
-            data = yaml.safe_load(expected.read_text()) or {}
-        except yaml.YAMLError as exc:
-            problems.append(f"{expected}: invalid YAML: {exc}")
-            continue
-        unknown = sorted(set(data.get("fail") or []) - ids)
-        if unknown:
-            problems.append(f"{expected}: fail: unknown objective ids {', '.join(unknown)}")
+            read_expected(expected, ids)
+        except LabFileError as exc:
+            problems += exc.problems
     return problems
 
 
 def _text_problems(loaded: LoadedLab) -> list[str]:
-    """Objective titles and feedback render with the lab's variables (a student reads them rendered)."""
+    """The instructions and every other string of the lab file holding ``{{`` or ``{%`` (titles, feedback...)
+    must render with the default variables (a student reads them rendered). Check parameters are rendered by
+    ``resolve``; variable defaults are values, not templates."""
     problems: list[str] = []
+    try:
+        loaded.render_instructions()
+    except LabFileError as exc:
+        problems += exc.problems
     values = loaded.variables()
-    for n, objective in enumerate(loaded.lab.objectives):
-        texts = {("title",): objective.title, ("feedback", "pass"): objective.feedback.pass_,
-                 ("feedback", "fail"): objective.feedback.fail}
-        for path, text in texts.items():
-            if text is None:
-                continue
-            where = ("objectives", n, *path)
-            try:
-                render_text(text, values, f"{loaded.source.where(where)}: {'.'.join(map(str, where))}")
-            except LabFileError as exc:
-                problems += exc.problems
+    for path, text in templated_strings(loaded.source.data):
+        checks = path[:1] == ("objectives",) and path[2:3] == ("checks",)
+        if checks or path[:1] in (("instructions",), ("variables",)):
+            continue
+        try:
+            render_text(text, values, loaded.source.name, loaded.source.text_line(path), key=dotted(path))
+        except LabFileError as exc:
+            problems += exc.problems
     return problems
-

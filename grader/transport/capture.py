@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,7 +38,7 @@ from grader.errors import CaptureError, LabFileError
 from grader.model.capture import CAPTURE_FORMAT, MANIFEST, Manifest, check_member_name
 from grader.model.evidence import CommandOutput, Evidence, NodeEvidence
 from grader.text import printable
-from grader.yamlsource import dotted, parse_yaml
+from grader.yamlsource import dotted, not_a_file, parse_yaml
 
 
 def command_file_name(command: str) -> str:
@@ -170,8 +169,8 @@ class FolderSource:
             raise CaptureError(f"{shown}: cannot read: {exc.strerror or exc}") from None
         try:
             info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise CaptureError(f"{shown}: not a regular file")
+            if (problem := not_a_file(shown, info.st_mode)) is not None:
+                raise CaptureError(problem)
             if info.st_size > limit:
                 raise CaptureError(f"{shown}: larger than the limit of {limit} bytes ({info.st_size})")
             data = os.read(fd, limit + 1)

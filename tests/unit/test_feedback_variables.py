@@ -33,4 +33,4 @@ def test_lint_reports_feedback_that_cannot_render(tmp_path: Path) -> None:
         "    feedback: {fail: 'use 192.168.{{ lna }}.0'}\n"
         "    checks:\n      - {type: hostname, node: r1, name: R1}\n")
     problems = lint_lab(lab)
-    assert len(problems) == 1 and "objectives.0.feedback.fail" in problems[0] and "lna" in problems[0]
+    assert len(problems) == 1 and "objectives[0].feedback.fail" in problems[0] and "lna" in problems[0]

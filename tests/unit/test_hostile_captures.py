@@ -81,7 +81,7 @@ def test_device_fifo_and_directory_are_refused(capture: Path) -> None:
     target = capture / first_command(data)["file"]
     target.unlink()
     os.mkfifo(target)  # reading a FIFO with no writer would block forever
-    refused(capture, "not a regular file")
+    refused(capture, "is a named pipe (FIFO), not a file")
     target.unlink()
     target.mkdir()
     refused(capture, "")
