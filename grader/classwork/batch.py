@@ -10,6 +10,9 @@
   folder ends as an uninterrupted run would have left it.
 - Sharded: ``Shard(k, n)`` grades the students whose id hashes to part ``k`` of ``n`` (stable whatever the
   roster's order), for a CI matrix or an indexed job; ``merge`` combines the shard folders.
+- Sources: a row's submission is a bundle or an inventory file; or the caller hands live devices per student
+  (``LiveSource``: the labs of a class deployed here, ``labgrader batch LAB --class``), graded like an inventory
+  row, their evidence optionally kept as a bundle each.
 """
 
 from __future__ import annotations
@@ -90,6 +93,26 @@ class BatchSummary:
 
 
 @dataclass(frozen=True)
+class LiveDevices:
+    """One student's devices, already known to the caller: a transport to them (or why there is none)."""
+
+    label: str  # what the journal shows as the submission, e.g. ``class:<lab>-<student>``
+    transport: Any = None  # a ``grader.transport.base.Transport``
+    problem: str | None = None  # set when the devices cannot be graded (a lab not deployed, ...)
+
+
+@dataclass(frozen=True)
+class LiveSource:
+    """Live devices per student for a whole roster (threads only: transports are not sent to processes).
+    ``variables``: each student's, when the caller knows them (what their lab was deployed with); ``bundles``:
+    a folder where each student's evidence is kept as ``<student>.zip``."""
+
+    devices: dict[str, LiveDevices]
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bundles: str | None = None
+
+
+@dataclass(frozen=True)
 class Task:
     """One student to grade: everything a worker needs, small enough to send to another process."""
 
@@ -97,6 +120,8 @@ class Task:
     roster_dir: str
     variables: dict[str, Any]
     out: str
+    live: LiveDevices | None = None
+    bundle: str | None = None  # keep the evidence of a live grading as a bundle here
 
 
 # --- the worker side: state set once per process (or once for all threads) ---------------------------------
@@ -122,8 +147,8 @@ def _init_worker(lab_path: str, expected_hash: str, assignment: Assignment | Non
 
 def _entry(task: Task, status: Status, started: float, **fields: Any) -> JournalEntry:
     return JournalEntry(student=task.row.student, name=task.row.name, status=status,
-                        submission=task.row.submission, seconds=round(time.monotonic() - started, 3),
-                        finished=datetime.now(UTC), **fields)
+                        submission=task.live.label if task.live else task.row.submission,
+                        seconds=round(time.monotonic() - started, 3), finished=datetime.now(UTC), **fields)
 
 
 def _submission_path(task: Task) -> Path:
@@ -153,15 +178,43 @@ def _grade(task: Task, path: Path) -> Grading:
                         assignment=state.assignment, expected_hash=state.lab_hash)
 
 
+def _grade_devices(task: Task, live: LiveDevices) -> Grading:
+    state = _STATE
+    assert state is not None
+    identity = Identity(student=task.row.student, submission=live.label)
+    return grade_live(state.loaded, live.transport, task.variables, source=f"live:{live.label}",
+                      options=LiveOptions(max_wait=state.options.max_wait), identity=identity)
+
+
+def _keep_bundle(task: Task, grading: Grading, started: datetime) -> None:
+    """The evidence of a live grading as the student's bundle (as ``labgrader submit`` would have made it)."""
+    from grader.classwork.bundle import write_bundle
+
+    state = _STATE
+    assert state is not None and task.bundle is not None and task.live is not None
+    problems = tuple(f"{node}: {e.error}" for node, e in sorted(grading.evidence.items()) if e.error)
+    write_bundle(Path(task.bundle), loaded=state.loaded, student=task.row.student, variables=task.variables,
+                 evidence=grading.evidence, started=started, finished=datetime.now(UTC), source="live",
+                 problems=problems)
+
+
 def grade_task(task: Task) -> JournalEntry:
     """Grade one student and write their reports; never raises (the entry carries what went wrong)."""
     from grader.reporters import render
 
     started = time.monotonic()
-    if task.row.submission is None:
+    began = datetime.now(UTC)
+    if task.live is not None and task.live.problem is not None:
+        return _entry(task, "error", started, reason=printable(task.live.problem, one_line=True))
+    if task.row.submission is None and task.live is None:
         return _entry(task, "refused", started, reason="nothing submitted")
     try:
-        grading = _grade(task, _submission_path(task))
+        if task.live is not None:
+            grading = _grade_devices(task, task.live)
+            if task.bundle is not None:
+                _keep_bundle(task, grading, began)
+        else:
+            grading = _grade(task, _submission_path(task))
     except (CaptureError, LabFileError) as exc:
         return _entry(task, "refused", started, reason=printable(str(exc), one_line=True))
     except GraderError as exc:
@@ -244,12 +297,17 @@ def _executor(options: BatchOptions, lab: Path, expected_hash: str, assignment: 
 
 
 def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = None,
-              options: BatchOptions | None = None, observer: BatchObserver | None = None) -> BatchSummary:
-    """Grade every student of ``roster`` (of this shard) not yet in ``out``'s journal; see the module docs."""
+              options: BatchOptions | None = None, observer: BatchObserver | None = None,
+              live: LiveSource | None = None) -> BatchSummary:
+    """Grade every student of ``roster`` (of this shard) not yet in ``out``'s journal; see the module docs.
+    With ``live``, each student's devices come from it (a student it does not name is an error) and the
+    variables are those it gives (the lab's defaults otherwise), not the course's."""
     options = options or BatchOptions()
+    if live is not None and options.executor != "threads":
+        raise LabFileError(["live devices are graded with threads (--executor threads)"])
     loaded = load_lab(lab)
     expected_hash = lab_hash(loaded)
-    assignment = _assignment(loaded, course)
+    assignment = _assignment(loaded, course) if live is None else None
     summary = BatchSummary()
     done = journal.done(out) if journal.read_info(out) is not None else set()
     for row in _mine(roster, options.shard):  # validates the whole roster before anything is graded
@@ -261,7 +319,7 @@ def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = Non
     _prepare(out, loaded, roster, expected_hash, options.shard)
     if observer is not None:
         observer.started(summary.total, summary.skipped)
-    tasks = (Task(row, str(roster.parent), assignment.of(row.student) if assignment else {}, str(out))
+    tasks = (_task(row, roster, out, assignment, live)
              for row in _mine(roster, options.shard) if row.student.casefold() not in done)
     with journal.Journal(out) as log:
         for wave in _run(tasks, options, lab, expected_hash, assignment):
@@ -273,6 +331,17 @@ def run_batch(lab: Path, roster: Path, out: Path, *, course: Course | None = Non
                 if observer is not None:
                     observer.finished(entry)
     return summary
+
+
+def _task(row: RosterRow, roster: Path, out: Path, assignment: Assignment | None,
+          live: LiveSource | None) -> Task:
+    if live is None:
+        return Task(row, str(roster.parent), assignment.of(row.student) if assignment else {}, str(out))
+    devices = live.devices.get(row.student) or LiveDevices(
+        label="live", problem=f"no devices are known for student {row.student!r}")
+    bundle = str(Path(live.bundles) / f"{row.student}.zip") if live.bundles and devices.problem is None else None
+    return Task(row, str(roster.parent), dict(live.variables.get(row.student, {})), str(out), live=devices,
+                bundle=bundle)
 
 
 def _run(tasks: Iterator[Task], options: BatchOptions, lab: Path, expected_hash: str,

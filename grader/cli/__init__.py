@@ -23,9 +23,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from grader.cli import classwork, exports, grading, inventory, lab_runtime, labs, validate
+    from grader.cli import classroom, classwork, exports, grading, inventory, lab_runtime, labs, validate
 
-    for module in (labs, grading, inventory, lab_runtime, validate, classwork, exports):
+    for module in (labs, grading, inventory, lab_runtime, classroom, validate, classwork, exports):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -112,32 +112,54 @@ def check(lab: Path, bundle_file: Path | None, capture_dir: Path | None, invento
 
 @click.command()
 @click.argument("lab", type=click.Path(path_type=Path))
-@click.option("--roster", "roster_file", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--roster", "roster_file", type=click.Path(path_type=Path, dir_okay=False),
               help="CSV: student,name,submission (a bundle .zip or an inventory .yaml, relative to the roster).")
+@click.option("--class", "live_class", is_flag=True,
+              help="Grade every student's lab of the class deployed here (`labgrader class up`), live.")
+@click.option("--save-bundles", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+              help="With --class: keep each student's evidence as DIR/<student>.zip (a bundle).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="The batch folder (created; an interrupted batch there is resumed).")
 @click.option("--course", "course_file", type=click.Path(path_type=Path, dir_okay=False), envvar="LABGRADER_COURSE",
               show_envvar=True, help="The course file: the secret and roster that decide each student's variables.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Gradings at once (default: CPUs, <= 8).")
-@click.option("--executor", type=click.Choice(["processes", "threads"]), default="processes", show_default=True,
-              help="Processes for bundles (CPU work); threads suit rosters of live devices.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Gradings at once (default: CPUs, <= 8; with --class 8).")
+@click.option("--executor", type=click.Choice(["processes", "threads"]), default=None,
+              help="Processes for bundles (CPU work, the default); threads suit live devices (--class: always).")
 @click.option("--shard", metavar="K/N", help="Grade only part K of N of the class (1 <= K <= N).")
 @click.option("--max-wait", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="S",
               help="Live rows: seconds to let objectives converge.")
 @one_line_errors
-def batch(lab: Path, roster_file: Path, out_dir: Path, course_file: Path | None, workers: int | None, executor: str,
-          shard: str | None, max_wait: float) -> None:
-    """Grade a whole class into OUT: reports/<id>.json and .html per student and journal.jsonl (resumable)."""
+def batch(lab: Path, roster_file: Path | None, live_class: bool, save_bundles: Path | None, out_dir: Path,
+          course_file: Path | None, workers: int | None, executor: str | None, shard: str | None,
+          max_wait: float) -> None:
+    """Grade a whole class into OUT: reports/<id>.json and .html per student and journal.jsonl (resumable).
+    The students and their work come from --roster, or with --class from the labs deployed here."""
     from grader.classwork.batch import BatchOptions, Shard, run_batch
     from grader.classwork.course import load_course
     from grader.cli.progress import BatchProgress
 
+    if (roster_file is None) == (not live_class):
+        raise LabFileError(["give exactly one of --roster FILE or --class"])
+    if save_bundles is not None and not live_class:
+        raise LabFileError(["--save-bundles keeps the evidence of live grading: give it with --class"])
+    if live_class and executor == "processes":
+        raise LabFileError(["--class grades live devices with threads: leave --executor out"])
     defaults = BatchOptions()
-    options = BatchOptions(workers=workers or defaults.workers, executor=executor,  # type: ignore[arg-type]
+    options = BatchOptions(workers=workers or (8 if live_class else defaults.workers),
+                           executor="threads" if live_class else (executor or "processes"),  # type: ignore[arg-type]
                            shard=Shard.parse(shard) if shard else None, max_wait=max_wait)
     course = load_course(course_file) if course_file is not None else None
+    live = None
+    if live_class:
+        from grader.cli.class_batch import class_source
+        from grader.loader import load_lab
+
+        roster_file, live = class_source(load_lab(lab), bundles=save_bundles)
+    assert roster_file is not None
     with BatchProgress() as progress:
-        summary = run_batch(lab, roster_file, out_dir, course=course, options=options, observer=progress)
+        summary = run_batch(lab, roster_file, out_dir, course=course, options=options, observer=progress,
+                            live=live)
     counts = summary.counts
     click.echo(f"{summary.total} students{f' (shard {options.shard})' if options.shard else ''}: "
                f"{counts['graded']} graded, {counts['refused']} refused, {counts['error']} errors"

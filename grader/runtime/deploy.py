@@ -1,7 +1,8 @@
 """Deploy a topology as Docker containers joined by veth links; re-configure it; tear it down.
 
 Each node is a container ``lg-<lab>-<node>`` on the default bridge, which only carries SSH (published on
-127.0.0.1, port chosen by Docker). Data links are veth pairs named as in the topology (see ``links``).
+127.0.0.1 unless told otherwise, port chosen by Docker). Data links are veth pairs named as in the topology
+(see ``links``).
 The SSH password is copied into the container before it starts and deleted by its entrypoint, so it shows
 neither in ``docker inspect`` nor in a label; the user name is a label.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,16 +30,19 @@ from grader.runtime import links as veth
 from grader.runtime import nodeio
 from grader.runtime.dockerapi import client
 from grader.runtime.images import REPOSITORY, image_for
-from grader.runtime.inventory import inventory_data, make_inventory, write_inventory_file
+from grader.runtime.inventory import HOST, inventory_data, make_inventory, write_inventory_file
 from grader.runtime.state import (
     INTERFACES_LABEL,
     LAB_LABEL,
     NODE_LABEL,
     USER_LABEL,
     check_lab_id,
+    check_listen,
+    connect_host,
     container_name,
     lab_containers,
     remove_containers,
+    ssh_binding,
     ssh_port,
 )
 from grader.transport.netmiko_cli import NetmikoTransport
@@ -69,6 +73,7 @@ class Deployment:
     nodes: dict[str, DeployedNode] = field(default_factory=dict)
     ssh_user: str = "student"
     ssh_password: SecretStr | None = None
+    host: str = HOST  # where the published SSH ports are reached from this machine
 
     @classmethod
     def load(cls, lab_id: str) -> Deployment:
@@ -84,6 +89,7 @@ class Deployment:
                 raise DeployError(f"lab {lab_id}: container {container.name} is {container.status}; "
                                   f"run `labgrader down {lab_id}` and deploy again")
             found.ssh_user = labels.get(USER_LABEL, found.ssh_user)
+            found.host = connect_host(ssh_binding(container)[0])
             node = labels[NODE_LABEL]
             found.nodes[node] = DeployedNode(node, labels.get(PLATFORM_LABEL, "linux"), container.name, port,
                                              labels.get(INTERFACES_LABEL, "").split())
@@ -95,19 +101,19 @@ class Deployment:
 
     def inventory(self) -> Inventory:
         """How the grader reaches each node (the password in memory when known, else from the environment)."""
-        return make_inventory(self._ports(), self.ssh_user, self.ssh_password)
+        return make_inventory(self._ports(), self.ssh_user, self.ssh_password, self.host)
 
     def apply(self, configs: dict[str, str]) -> None:
         """Switch the running configuration of the nodes named in ``configs`` (see ``apply_configs``)."""
         apply_configs(self, configs)
 
     def transport(self) -> NetmikoTransport:
-        """A live transport to every node (SSH on 127.0.0.1)."""
+        """A live transport to every node (SSH on ``host``)."""
         return NetmikoTransport(self.inventory())
 
     def write_inventory(self, path: str | Path, *, literal_password: bool = False) -> Path:
         """Write the inventory as YAML; the password is named by ``LABGRADER_PASSWORD`` unless asked."""
-        data = inventory_data(self._ports(), self.ssh_user, self.ssh_password, literal_password)
+        data = inventory_data(self._ports(), self.ssh_user, self.ssh_password, literal_password, self.host)
         return write_inventory_file(path, self.lab_id, data)
 
 
@@ -175,21 +181,35 @@ def _check(lab_id: str, topology: Topology, configs: dict[str, str]) -> None:
 
 
 def deploy(lab_id: str, topology: Topology, configs: dict[str, str], *, ssh_user: str = "student",
-           ssh_password: str = "labgrader", ready_seconds: float = READY_SECONDS) -> Deployment:
+           ssh_password: str = "labgrader", ready_seconds: float = READY_SECONDS, listen: str = HOST,
+           labels: Mapping[str, str] | None = None, isolated_management: bool = False,
+           host_ports: Mapping[str, int] | None = None) -> Deployment:
     """Start one container per node, link them, apply ``configs`` (node → rendered text), wait until ready.
 
     For platform frr a config is a complete frr.conf; for linux a shell script run with ``sh -e``. Returns
     once every node's sshd answers and its configuration is applied (FRR: vtysh answers). On any failure,
     or Ctrl-C, everything created is removed and ``DeployError`` raised.
+
+    SSH is published on the host address ``listen``, on the port ``host_ports[node]`` when given (else one
+    Docker chooses); ``labels`` are added to every container (they cannot replace labgrader's own). With
+    ``isolated_management`` a node whose management interface stayed beside the lab's (see the recipes'
+    README) fails the deployment: without the isolation, its logins could reach other containers on Docker's
+    bridge.
     """
     check_deployable(topology)
     _check(lab_id, topology, configs)
     if not ssh_user or not ssh_password or "\n" in ssh_user + ssh_password or ":" in ssh_user:
         raise DeployError("the SSH user and password must be non-empty, without line breaks (user: no ':')")
+    check_listen(listen)
+    extra = dict(labels or {})
+    if any(key in _OWN_LABELS for key in extra):
+        raise DeployError(f"labels {', '.join(sorted(set(extra) & _OWN_LABELS))} are set by deploy itself")
     images = _images(topology)
     interfaces = veth.interfaces_by_node(topology.links)
+    options = _Options(ssh_user, ssh_password, ready_seconds, listen, extra, isolated_management,
+                       dict(host_ports or {}))
     try:
-        return _deploy(lab_id, topology, configs, images, interfaces, ssh_user, ssh_password, ready_seconds)
+        return _deploy(lab_id, topology, configs, images, interfaces, options)
     except BaseException as exc:
         problems = remove_containers(lab_containers(lab_id))
         left = f" (cleanup failed: {'; '.join(problems)})" if problems else ""
@@ -200,9 +220,24 @@ def deploy(lab_id: str, topology: Topology, configs: dict[str, str], *, ssh_user
         raise DeployError(f"deploy of lab {lab_id} failed: {exc}{left}") from exc
 
 
+_OWN_LABELS = {LAB_LABEL, NODE_LABEL, PLATFORM_LABEL, USER_LABEL, INTERFACES_LABEL}
+
+
+@dataclass(frozen=True)
+class _Options:
+    ssh_user: str
+    ssh_password: str
+    ready_seconds: float
+    listen: str
+    labels: dict[str, str]
+    isolated_management: bool
+    host_ports: dict[str, int]
+
+
 def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: dict[str, str],
-            interfaces: dict[str, list[str]], ssh_user: str, ssh_password: str,
-            ready_seconds: float) -> Deployment:
+            interfaces: dict[str, list[str]], options: _Options) -> Deployment:
+    ssh_user, ssh_password, ready_seconds = options.ssh_user, options.ssh_password, options.ready_seconds
+
     def create(name: str) -> Container:
         platform = topology.nodes[name].platform
         # IPv6 on, without duplicate address detection: an address is usable (not "tentative") as soon as it
@@ -216,9 +251,9 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
         try:
             container = client().containers.create(
                 images[name], name=container_name(lab_id, name), hostname=name, detach=True,
-                labels={LAB_LABEL: lab_id, NODE_LABEL: name, PLATFORM_LABEL: platform, USER_LABEL: ssh_user,
-                        INTERFACES_LABEL: " ".join(interfaces.get(name, []))},
-                cap_add=CAPS, sysctls=sysctls, ports={"22/tcp": ("127.0.0.1", None)},
+                labels={**options.labels, LAB_LABEL: lab_id, NODE_LABEL: name, PLATFORM_LABEL: platform,
+                        USER_LABEL: ssh_user, INTERFACES_LABEL: " ".join(interfaces.get(name, []))},
+                cap_add=CAPS, sysctls=sysctls, ports={"22/tcp": (options.listen, options.host_ports.get(name))},
                 environment={"LABGRADER_INTERFACES": " ".join(interfaces.get(name, [])),
                              "LABGRADER_WAIT_SECONDS": str(int(ready_seconds))})
         except APIError as exc:
@@ -247,11 +282,18 @@ def _deploy(lab_id: str, topology: Topology, configs: dict[str, str], images: di
         ports[name] = port
     deadline = time.monotonic() + ready_seconds
     cancel = threading.Event()
-    _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline, cancel), names,
-              cancel)
+    host = connect_host(options.listen)
+    isolated = _parallel(lambda name: nodeio.wait_ready(name, containers[name], ports[name], deadline, cancel,
+                                                        host), names, cancel)
+    if options.isolated_management:
+        for name, ok in zip(names, isolated, strict=True):
+            if not ok:
+                raise DeployError(f"node {name}: its management interface could not be moved out of the lab "
+                                  "(see the entrypoint's log); refusing to deploy without that isolation")
     nodes = {name: DeployedNode(name, topology.nodes[name].platform, containers[name].name, ports[name],
                                 interfaces.get(name, [])) for name in names}
-    return Deployment(lab_id=lab_id, nodes=nodes, ssh_user=ssh_user, ssh_password=SecretStr(ssh_password))
+    return Deployment(lab_id=lab_id, nodes=nodes, ssh_user=ssh_user, ssh_password=SecretStr(ssh_password),
+                      host=host)
 
 
 def apply_configs(deployment: Deployment | str, configs: dict[str, str]) -> None:

@@ -14,7 +14,8 @@ from grader.errors import DeployError
 def client() -> DockerClient:
     """The Docker engine named by the environment (``DOCKER_HOST``, else the local socket)."""
     try:
-        engine = docker.from_env(timeout=120)
+        # threads share this client: deploying a class runs dozens of calls at once (the default pool is 10)
+        engine = docker.from_env(timeout=120, max_pool_size=64)
         engine.ping()
     except Exception as exc:  # the SDK raises several unrelated types here
         raise DeployError(f"Docker is not reachable: {exc}") from None

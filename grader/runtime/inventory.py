@@ -1,4 +1,4 @@
-"""The inventory of a deployed lab: every node on 127.0.0.1 at its published SSH port.
+"""The inventory of a deployed lab: every node at its published SSH port (on 127.0.0.1 unless told otherwise).
 
 In memory the password is kept as given to ``deploy``. Written to a file, the password is by default
 *not* written: the file says ``password_env: LABGRADER_PASSWORD`` and the grader reads the variable when
@@ -20,7 +20,7 @@ HOST = "127.0.0.1"
 
 
 def inventory_data(ports: dict[str, int], username: str, password: SecretStr | None,
-                   literal_password: bool) -> dict[str, Any]:
+                   literal_password: bool, host: str = HOST) -> dict[str, Any]:
     """The inventory as plain data (what the YAML file holds)."""
     defaults: dict[str, Any] = {"transport": "ssh", "username": username}
     if literal_password:
@@ -30,15 +30,16 @@ def inventory_data(ports: dict[str, int], username: str, password: SecretStr | N
         defaults["password"] = password.get_secret_value()
     else:
         defaults["password_env"] = PASSWORD_ENV
-    return {"defaults": defaults, "nodes": {name: {"host": HOST, "port": port} for name, port in ports.items()}}
+    return {"defaults": defaults, "nodes": {name: {"host": host, "port": port} for name, port in ports.items()}}
 
 
-def make_inventory(ports: dict[str, int], username: str, password: SecretStr | None) -> Inventory:
+def make_inventory(ports: dict[str, int], username: str, password: SecretStr | None,
+                   host: str = HOST) -> Inventory:
     """An ``Inventory`` holding the password when known, else naming ``LABGRADER_PASSWORD``."""
     defaults = Connection(transport="ssh", username=username, password=password,
                           password_env=None if password is not None else PASSWORD_ENV)
     return Inventory(defaults=defaults,
-                     nodes={name: Connection(host=HOST, port=port) for name, port in ports.items()})
+                     nodes={name: Connection(host=host, port=port) for name, port in ports.items()})
 
 
 def write_inventory_file(path: str | Path, lab_id: str, data: dict[str, Any]) -> Path:
