@@ -246,7 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     targets: list[Target] = []
     router, host = pick("frr", args.router), pick("linux", args.host)
     if router:
-        targets.append(Target(f"{router} (frr)", router, get_platform("frr"), plan.commands[router]))
+        frr = get_platform("frr")
+        # vtysh's ping never ends by itself (labgrader's session stops it): no floor or plain netmiko can time
+        # it, so it is left out of the comparison
+        bounded = [c for c in plan.commands[router]
+                   if not any(re.fullmatch(i.command, c) for i in frr.session.interrupts)]
+        targets.append(Target(f"{router} (frr)", router, frr, bounded))
     if host:
         linux = get_platform("linux")
         targets.append(Target(f"{host} (linux, lab)", host, linux, plan.commands[host]))
