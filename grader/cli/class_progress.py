@@ -7,22 +7,21 @@ each finishes. A failure is printed at once, above the bar, and the others go on
 from __future__ import annotations
 
 import threading
-from types import TracebackType
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from grader.cli.progress import LiveDisplay
 from grader.runtime.classroom import ClassObserver, StudentOutcome
 from grader.text import printable
 
 
-class ClassProgress(ClassObserver):
+class ClassProgress(LiveDisplay, ClassObserver):
     """Use as a context manager around ``class_up``."""
 
     def __init__(self, console: Console | None = None, verb: str = "deploying") -> None:
-        self.console = console or Console(stderr=True, highlight=False)
-        self.live = self.console.is_terminal
+        super().__init__(console)
         self.verb = verb
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[now]}"),
@@ -30,16 +29,6 @@ class ClassProgress(ClassObserver):
         self.task: TaskID | None = None
         self.running: list[str] = []
         self.lock = threading.Lock()
-
-    def __enter__(self) -> ClassProgress:
-        if self.live:
-            self.progress.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        if self.live:
-            self.progress.stop()
 
     def _now(self) -> str:
         shown = ", ".join(printable(s, one_line=True) for s in self.running[:4])

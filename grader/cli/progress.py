@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
+from typing import Self
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
@@ -20,21 +21,16 @@ from grader.text import printable
 PLAIN_EVERY_S = 5.0
 
 
-class LiveProgress(Observer):
-    """Shows collection and convergence; use as a context manager around the grading."""
+class LiveDisplay:
+    """A rich progress display on stderr, live on a terminal only; use as a context manager."""
+
+    progress: Progress
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True, highlight=False)
         self.live = self.console.is_terminal
-        # what the command prints on stdout meanwhile shows above the live lines when stdout is this terminal too
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=self.console, transient=True, redirect_stdout=sys.stdout.isatty(),
-                                 redirect_stderr=False)
-        self.nodes: dict[str, TaskID] = {}
-        self.wait_task: TaskID | None = None
-        self.last_plain = 0.0
 
-    def __enter__(self) -> LiveProgress:
+    def __enter__(self) -> Self:
         if self.live:
             self.progress.start()
         return self
@@ -43,6 +39,20 @@ class LiveProgress(Observer):
                  trace: TracebackType | None) -> None:
         if self.live:
             self.progress.stop()
+
+
+class LiveProgress(LiveDisplay, Observer):
+    """Shows collection and convergence; use as a context manager around the grading."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        super().__init__(console)
+        # what the command prints on stdout meanwhile shows above the live lines when stdout is this terminal too
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 console=self.console, transient=True, redirect_stdout=sys.stdout.isatty(),
+                                 redirect_stderr=False)
+        self.nodes: dict[str, TaskID] = {}
+        self.wait_task: TaskID | None = None
+        self.last_plain = 0.0
 
     def node_started(self, node: str, commands: int) -> None:
         if not self.live:
@@ -74,15 +84,14 @@ class LiveProgress(Observer):
             self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-class BatchProgress:
+class BatchProgress(LiveDisplay):
     """A batch's progress on stderr: a bar with the count, rate and time left on a terminal; elsewhere a plain
     line now and then. Refused and error entries are printed as they come, one line each."""
 
     def __init__(self, console: Console | None = None) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
-        self.console = console or Console(stderr=True, highlight=False)
-        self.live = self.console.is_terminal
+        super().__init__(console)
         self.progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
                                  console=self.console, transient=False, redirect_stdout=False,
@@ -93,16 +102,6 @@ class BatchProgress:
         self.graded_here = 0
         self.started_at = time.monotonic()
         self.last_plain = 0.0
-
-    def __enter__(self) -> BatchProgress:
-        if self.live:
-            self.progress.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        if self.live:
-            self.progress.stop()
 
     def started(self, total: int, done: int) -> None:
         self.total, self.count = total, done
