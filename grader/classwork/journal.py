@@ -24,6 +24,7 @@ from grader.model.classwork import BatchInfo, JournalEntry
 BATCH_FILE = "batch.json"
 JOURNAL_FILE = "journal.jsonl"
 REPORTS_DIR = "reports"
+MAX_LINE_BYTES = 4 << 20  # a journal line: one student's entry, evidence digests included
 
 
 def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
@@ -62,21 +63,38 @@ def write_info(folder: Path, info: BatchInfo) -> None:
     write_atomic(folder / BATCH_FILE, info.model_dump_json(indent=2) + "\n")
 
 
-def entries(folder: Path) -> Iterator[JournalEntry]:
-    """The journal's entries, one at a time (a last line cut short by a crash is skipped)."""
+def entries(folder: Path, *, notes: list[str] | None = None) -> Iterator[JournalEntry]:
+    """The journal's entries, one at a time. A last line without its line end was cut by a crash while it was
+    being appended (never committed): it is skipped, and described in ``notes`` when given. Any other line that
+    is not an entry is a one-line ``LabFileError`` naming the file and line."""
     path = folder / JOURNAL_FILE
     if not path.exists():
         return
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while line := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
             if not line.endswith(b"\n"):
-                return  # cut short by a crash: never committed
+                if len(line) > MAX_LINE_BYTES:
+                    raise LabFileError([f"{path}:{number}: line longer than {MAX_LINE_BYTES >> 20} MiB"])
+                if notes is not None:
+                    notes.append(f"{path}:{number}: the last line is incomplete (cut by an interruption?) and "
+                                 "was ignored; rerun the batch to grade that student")
+                return
             if not line.strip():
                 continue
             try:
-                yield JournalEntry.model_validate_json(line)
+                data = json.loads(line)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise LabFileError([f"{path}:{number}: not JSON: {exc}"]) from None
+            try:
+                yield JournalEntry.model_validate(data)
             except ValidationError as exc:
-                raise LabFileError([f"{path}:{number}: not a journal entry ({exc.errors()[0]['msg']})"]) from None
+                error = exc.errors()[0]
+                where = ".".join(str(part) for part in error["loc"])
+                more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+                raise LabFileError([f"{path}:{number}: not a journal entry: {where + ': ' if where else ''}"
+                                    f"{error['msg']}{more}"]) from None
 
 
 def _reports_exist(folder: Path, entry: JournalEntry) -> bool:

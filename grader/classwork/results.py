@@ -10,20 +10,19 @@ file (and line), raised as ``BatchFolderError``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from grader.errors import GraderError
+from grader.classwork.journal import JOURNAL_FILE, entries
+from grader.errors import GraderError, LabFileError
 from grader.model.class_results import ClassResults
 from grader.model.classwork import BatchInfo, JournalEntry
 from grader.model.report import GradeReport
 from grader.text import printable
 
 MAX_BATCH_BYTES = 1 << 20
-MAX_LINE_BYTES = 4 << 20  # a journal line: one student's entry, evidence digests included
 MAX_REPORT_BYTES = 64 << 20
 
 
@@ -61,45 +60,29 @@ def _batch_info(folder: Path) -> BatchInfo:
         raise BatchFolderError(f"{path}: not a batch description: {_first_error(exc)}") from None
 
 
-def _journal(path: Path) -> tuple[list[JournalEntry], list[str]]:
-    """The journal's entries in file order, and notes (a cut last line)."""
-    entries: list[JournalEntry] = []
+def _journal(folder: Path) -> tuple[list[JournalEntry], list[str]]:
+    """The journal's entries in file order (read by ``journal.entries``), each of a student not seen before,
+    and notes (a cut last line)."""
+    path = folder / JOURNAL_FILE
+    if not path.exists():
+        return [], [f"{path}: missing: no student has finished yet"]
+    found: list[JournalEntry] = []
     notes: list[str] = []
     seen: dict[str, int] = {}
     try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        return [], [f"{path}: missing: no student has finished yet"]
+        for number, entry in enumerate(entries(folder, notes=notes), start=1):
+            where = f"{path}:{number}: student {printable(entry.student, one_line=True)!r}"
+            if entry.student in seen:
+                raise BatchFolderError(f"{where} is already on line {seen[entry.student]}")
+            if entry.status == "graded" and not entry.report:
+                raise BatchFolderError(f"{where} is graded but names no report")
+            seen[entry.student] = number
+            found.append(entry)
+    except LabFileError as exc:
+        raise BatchFolderError(exc.problems[0]) from None
     except OSError as exc:
         raise BatchFolderError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
-        number = 0
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            number += 1
-            complete = raw.endswith(b"\n")
-            if not complete and len(raw) > MAX_LINE_BYTES:
-                raise BatchFolderError(f"{path}:{number}: line longer than {MAX_LINE_BYTES >> 20} MiB")
-            try:
-                data = json.loads(raw)
-            except (ValueError, UnicodeDecodeError) as exc:
-                if not complete and not handle.read(1):
-                    notes.append(f"{path}:{number}: the last line is incomplete (cut by an interruption?) and "
-                                 "was ignored; rerun the batch to grade that student")
-                    break
-                raise BatchFolderError(f"{path}:{number}: not JSON: {exc}") from None
-            try:
-                entry = JournalEntry.model_validate(data)
-            except ValidationError as exc:
-                raise BatchFolderError(f"{path}:{number}: not a journal entry: {_first_error(exc)}") from None
-            if entry.student in seen:
-                raise BatchFolderError(f"{path}:{number}: student {printable(entry.student, one_line=True)!r} "
-                                       f"is already on line {seen[entry.student]}")
-            if entry.status == "graded" and not entry.report:
-                raise BatchFolderError(f"{path}:{number}: student {printable(entry.student, one_line=True)!r} "
-                                       "is graded but names no report")
-            seen[entry.student] = number
-            entries.append(entry)
-    return entries, notes
+    return found, notes
 
 
 def _inside(folder: Path, relative: str, what: str) -> Path:
@@ -141,10 +124,10 @@ def read_class(folder: Path | str) -> ClassResults:
     """Read the batch folder ``folder``: its batch info and journal now, its reports when iterated."""
     folder = Path(folder)
     batch = _batch_info(folder)
-    entries, notes = _journal(folder / "journal.jsonl")
-    for entry in entries:
+    found, notes = _journal(folder)
+    for entry in found:
         if entry.html:
             _inside(folder, entry.html, "HTML report")
-    entries.sort(key=lambda e: e.student)
-    return ClassResults(source=str(folder), batch=batch, entries=tuple(entries), notes=tuple(notes),
+    found.sort(key=lambda e: e.student)
+    return ClassResults(source=str(folder), batch=batch, entries=tuple(found), notes=tuple(notes),
                         load_report=_report_loader(folder, batch))

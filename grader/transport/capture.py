@@ -188,8 +188,8 @@ def _text(data: bytes, where: str) -> str:
         raise CaptureError(f"{where}: not UTF-8 (byte {exc.start})") from None
 
 
-def _manifest(source: CaptureSource, limits: CaptureLimits) -> Manifest:
-    if MANIFEST not in source.names():
+def _manifest(source: CaptureSource, limits: CaptureLimits, names: list[str]) -> Manifest:
+    if MANIFEST not in names:
         raise CaptureError(f"{source.origin}: not a capture (no {MANIFEST})")
     origin = f"{source.origin}/{MANIFEST}"
     try:
@@ -214,7 +214,8 @@ def parse_capture(source: CaptureSource, limits: CaptureLimits | None = None) ->
     """Read and check a capture from ``source``: a strict manifest, each named file confined to the capture,
     regular, within the size limits and UTF-8. ``CaptureError`` (one line) when anything is wrong."""
     limits = limits or CaptureLimits()
-    manifest = _manifest(source, limits)
+    names = source.names()  # a folder is walked once
+    manifest = _manifest(source, limits, names)
     evidence: Evidence = {}
     named: set[str] = {MANIFEST}
     total = 0
@@ -229,7 +230,7 @@ def parse_capture(source: CaptureSource, limits: CaptureLimits | None = None) ->
             outputs[command] = CommandOutput(command=command, text=_text(data, f"{source.origin}/{item.file}"),
                                              error=item.error, collected_at=item.collected_at)
         evidence[node] = NodeEvidence(node=node, platform=entry.platform, outputs=outputs, error=entry.error)
-    unlisted = tuple(sorted(set(source.names()) - named - KNOWN_EXTRA_FILES))
+    unlisted = tuple(sorted(set(names) - named - KNOWN_EXTRA_FILES))
     return Capture(manifest=manifest, evidence=evidence, unlisted=unlisted)
 
 
